@@ -1,0 +1,247 @@
+//! The run: one event loop that takes source events, keys, resizes, signals and timers, reduces
+//! them into the model and view state, schedules renders, and shuts everything down on every exit
+//! path (terminal restored, tracer stopped, recording complete).
+
+import type { RunConfig } from './config';
+import { EXIT, HeatError, formatError } from './errors';
+import { Heatmap } from './model/heatmap';
+import { defaultAxisMode } from './model/axis';
+import { RecordingWriter } from './record/recording-writer';
+import { SummaryAccumulator } from './report/summary';
+import type { Source, SourceEvent } from './sources/source';
+import { heatLayout, render } from './tui/render';
+import type { ColourDepth } from './tui/palette';
+import { actionForKey } from './tui/keymap';
+import { Screen } from './tui/screen';
+import { initialViewState, reduce, type ViewState } from './tui/view-state';
+
+/** Everything the loop can be woken by. */
+export type LoopEvent =
+  | { type: 'source'; event: SourceEvent }
+  | { type: 'key'; full: string }
+  | { type: 'resize' }
+  | { type: 'signal'; signal: NodeJS.Signals }
+  | { type: 'duration' };
+
+export interface AppIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /** For tests: a terminal stand-in; defaults to the process's. */
+  input?: NodeJS.ReadableStream;
+  output?: NodeJS.WritableStream;
+  terminal?: string;
+  depth: ColourDepth;
+  /** Register process signal handlers (off in tests that run several apps in one process). */
+  handleSignals: boolean;
+}
+
+/** Bytes queued to a slow terminal past which frames are skipped (data never is). */
+const MAX_BACKLOG_BYTES = 256 * 1024;
+
+export class App {
+  readonly model: Heatmap;
+  view: ViewState;
+  private screen: Screen | null = null;
+  private recorder: RecordingWriter | null = null;
+  private readonly summary: SummaryAccumulator;
+  private renderPending = false;
+  private lostTotal = 0;
+  private message: string | null = null;
+  private messageIsError = false;
+  private ended: SourceEvent & { type: 'end' } | null = null;
+  private finishing: Promise<number> | null = null;
+  private resolveDone!: (code: number) => void;
+  readonly done: Promise<number>;
+  private durationTimer: NodeJS.Timeout | null = null;
+  private readonly cleanups: Array<() => void> = [];
+  private started = false;
+
+  constructor(
+    private readonly config: RunConfig,
+    private readonly source: Source,
+    private readonly io: AppIO,
+  ) {
+    this.model = new Heatmap(config.historyColumns, config.aggregation);
+    this.view = initialViewState({ colourScale: config.colorScale, palette: config.palette });
+    this.summary = new SummaryAccumulator();
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  /** Starts screen, recording and source; resolves with the exit code when the run ends. */
+  async run(): Promise<number> {
+    if (this.io.handleSignals) this.installSignalHandlers();
+    try {
+      if (!this.config.headless) this.startScreen();
+      if (this.config.recordFile) this.recorder = RecordingWriter.open(this.config.recordFile, { started: new Date(), intervalMs: this.config.intervalMs, source: this.source.info });
+      this.message = 'starting…';
+      this.scheduleRender();
+      await this.source.start((event) => this.dispatch({ type: 'source', event }));
+      this.started = true;
+      if (this.message === 'starting…') this.message = null;
+      this.scheduleRender();
+      if (this.config.durationS !== null) this.durationTimer = setTimeout(() => this.dispatch({ type: 'duration' }), this.config.durationS * 1000);
+    } catch (err) {
+      return this.finish(err instanceof HeatError ? err.exitCode : EXIT.runtime, err);
+    }
+    return this.done;
+  }
+
+  private startScreen(): void {
+    this.screen = new Screen({ depth: this.io.depth, input: this.io.input, output: this.io.output, terminal: this.io.terminal });
+    this.screen.onKey((full) => this.dispatch({ type: 'key', full }));
+    this.screen.onResize(() => this.dispatch({ type: 'resize' }));
+  }
+
+  private installSignalHandlers(): void {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      const handler = () => this.dispatch({ type: 'signal', signal });
+      process.on(signal, handler);
+      this.cleanups.push(() => process.off(signal, handler));
+    }
+    const onCrash = (err: unknown) => void this.finish(EXIT.runtime, err);
+    process.on('uncaughtException', onCrash);
+    process.on('unhandledRejection', onCrash);
+    this.cleanups.push(() => {
+      process.off('uncaughtException', onCrash);
+      process.off('unhandledRejection', onCrash);
+    });
+  }
+
+  /** The one reducer of loop events. */
+  dispatch(ev: LoopEvent): void {
+    if (this.finishing) return;
+    switch (ev.type) {
+      case 'source':
+        return this.onSource(ev.event);
+      case 'key': {
+        const action = actionForKey(ev.full);
+        if (!action) return;
+        const layout = heatLayout(this.screen?.cols ?? 80, this.screen?.rows ?? 24, this.io.depth);
+        this.view = reduce(this.view, action, {
+          newestSeq: this.model.totalPushed - 1,
+          heatColumns: layout.width,
+          latencyRows: layout.latencyRows,
+          defaultAxisMode: defaultAxisMode(this.model.kind),
+        });
+        if (this.view.quit) {
+          void this.finish(this.ended?.error ? EXIT.runtime : EXIT.ok);
+          return;
+        }
+        this.scheduleRender();
+        return;
+      }
+      case 'resize':
+        this.scheduleRender();
+        return;
+      case 'signal':
+        // Interrupted before anything ran: the conventional 128 + signal number.
+        if (!this.started) void this.finish(ev.signal === 'SIGINT' ? EXIT.interrupted : ev.signal === 'SIGTERM' ? 143 : 129);
+        else void this.finish(EXIT.ok);
+        return;
+      case 'duration':
+        void this.finish(EXIT.ok);
+        return;
+    }
+  }
+
+  private onSource(ev: SourceEvent): void {
+    switch (ev.type) {
+      case 'snapshot':
+        this.model.push(ev.snapshot);
+        this.lostTotal += ev.snapshot.lost;
+        this.recorder?.write(ev.snapshot);
+        this.summary.add(ev.snapshot, this.model.aggregation ?? '');
+        if (this.view.pausedAtSeq === null) this.scheduleRender();
+        return;
+      case 'output':
+        if (this.config.headless) this.io.stdout.write(ev.text.endsWith('\n') ? ev.text : `${ev.text}\n`);
+        else this.setMessage(`output: ${ev.text.trim().split('\n').pop() ?? ''}`, false);
+        return;
+      case 'warning':
+        if (this.config.headless) this.io.stderr.write(`heat-tracer-tui: warning: ${ev.message}\n`);
+        else this.setMessage(ev.message, false);
+        return;
+      case 'end':
+        this.ended = ev;
+        if (this.config.headless || ev.reason === 'exit' || ev.reason === 'command-exited') {
+          void this.finish(ev.error ? ev.error.exitCode : EXIT.ok, ev.error);
+          return;
+        }
+        this.setMessage(ev.error ? `${formatError(ev.error).split('\n')[0].replace(/^heat-tracer-tui: /, '')} — q to quit` : 'replay finished — q to quit', Boolean(ev.error));
+        return;
+    }
+  }
+
+  private setMessage(text: string, isError: boolean): void {
+    this.message = text;
+    this.messageIsError = isError;
+    this.scheduleRender();
+  }
+
+  private scheduleRender(): void {
+    if (!this.screen || this.renderPending) return;
+    this.renderPending = true;
+    setImmediate(() => {
+      this.renderPending = false;
+      this.renderNow();
+    });
+  }
+
+  /** Draws one frame, unless the terminal is behind: then the frame is dropped (data is not). */
+  renderNow(): void {
+    const screen = this.screen;
+    if (!screen || this.finishing) return;
+    if (screen.backlog() > MAX_BACKLOG_BYTES) {
+      setTimeout(() => this.scheduleRender(), 50);
+      return;
+    }
+    const frame = render(this.model, this.view, {
+      cols: screen.cols,
+      rows: screen.rows,
+      depth: this.io.depth,
+      title: this.source.info.title,
+      intervalMs: this.config.intervalMs,
+      unit: this.config.unit,
+      message: this.message,
+      messageIsError: this.messageIsError,
+      lostTotal: this.lostTotal,
+    });
+    screen.paint(frame);
+  }
+
+  get screenForTests(): Screen | null {
+    return this.screen;
+  }
+
+  /** Ends the run once: stops the source (final data recorded), restores the terminal, reports. */
+  finish(code: number, err?: unknown): Promise<number> {
+    if (this.finishing) return this.finishing;
+    this.finishing = (async () => {
+      if (this.durationTimer) clearTimeout(this.durationTimer);
+      let exitCode = code;
+      let error = err;
+      try {
+        await this.source.stop();
+      } catch (stopErr) {
+        error ??= stopErr;
+        exitCode = exitCode || EXIT.runtime;
+      }
+      try {
+        this.recorder?.close();
+      } catch (closeErr) {
+        error ??= closeErr;
+        exitCode = exitCode || EXIT.runtime;
+      }
+      this.screen?.destroy();
+      for (const c of this.cleanups) c();
+      if (this.config.headless && this.started) this.io.stdout.write(this.summary.format());
+      if (error !== undefined) {
+        this.io.stderr.write(`${formatError(error)}\n`);
+        if (process.env.HEAT_TRACER_DEBUG && error instanceof Error) this.io.stderr.write(`${error.stack}\n`);
+      }
+      this.resolveDone(exitCode);
+      return exitCode;
+    })();
+    return this.finishing;
+  }
+}

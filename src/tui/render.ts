@@ -1,0 +1,302 @@
+//! The pure renderer: heatmap model + view state + screen size + theme → a Frame of cells and
+//! text. No blessed, no I/O; the screen module paints Frames, tests inspect them.
+
+import type { Axis, AxisMode } from '../model/axis';
+import { buildAxis, collectShapes, defaultAxisMode, fitWindow, placeSegments, rowCounts, rowOfValue, segmentIndex } from '../model/axis';
+import { buildColourScale, type ColourScale } from '../model/colour-scale';
+import type { Column, Heatmap } from '../model/heatmap';
+import { percentile } from '../model/percentiles';
+import type { Unit } from '../model/snapshot';
+import { formatValue } from '../model/units';
+import type { ColourDepth } from './palette';
+import { glyphFor, rampColours } from './palette';
+import { BLANK_CELL, DEFAULT_COLOUR, type Colour, type Frame, type HeatCell, type Style, type TextRun } from './frame';
+import { FOOTER_HINTS, helpLines } from './keymap';
+import type { ViewState } from './view-state';
+
+/** What the renderer needs to know besides the model and the view. */
+export interface RenderContext {
+  cols: number;
+  rows: number;
+  depth: ColourDepth;
+  /** "syscall latency (bpftrace)". */
+  title: string;
+  intervalMs: number;
+  /** Overrides the model's unit (--unit). */
+  unit: Unit | null;
+  /** A message for the status line (tracer died, replay finished), shown until replaced. */
+  message: string | null;
+  messageIsError: boolean;
+  /** Lost events since start, for the status line. */
+  lostTotal: number;
+}
+
+/** Width of the y-axis label column. */
+export const LABEL_WIDTH = 9;
+/** Rows used above and below the heat area: title; x-axis, legend, status. */
+const TOP_ROWS = 1;
+const BOTTOM_ROWS = 3;
+const MIN_COLS = 30;
+const MIN_ROWS = 8;
+
+const TEXT: Style = { fg: DEFAULT_COLOUR, bg: DEFAULT_COLOUR };
+const DIM: Style = { fg: 0x808080, bg: DEFAULT_COLOUR };
+const TITLE: Style = { fg: DEFAULT_COLOUR, bg: DEFAULT_COLOUR, bold: true };
+const WARN: Style = { fg: 0xffff00, bg: DEFAULT_COLOUR, bold: true };
+const ERROR: Style = { fg: 0xff5f5f, bg: DEFAULT_COLOUR, bold: true };
+/** Percentile marker colours (p50, p90, p99) and the cursor: outside every palette's hues. */
+const MARKERS: readonly Colour[] = [0x00d7ff, 0x5fff5f, 0xff5fff];
+const CURSOR: Colour = 0xffffff;
+
+/** Steps in the colour ramp for each colour depth. */
+export function stepsForDepth(depth: ColourDepth): number {
+  return depth === 'none' ? 4 : depth === '16' ? 6 : 16;
+}
+
+export interface HeatLayout {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** Latency rows: two per screen row with colour (▀), one with the glyph ramp. */
+  latencyRows: number;
+}
+
+/** Where the heat area goes for a screen size. */
+export function heatLayout(cols: number, rows: number, depth: ColourDepth): HeatLayout {
+  const width = Math.max(1, cols - LABEL_WIDTH);
+  const height = Math.max(1, rows - TOP_ROWS - BOTTOM_ROWS);
+  return { x: LABEL_WIDTH, y: TOP_ROWS, width, height, latencyRows: depth === 'none' ? height : height * 2 };
+}
+
+/** Everything derived from the visible columns that the frame and the readouts share. */
+export interface Picture {
+  layout: HeatLayout;
+  columns: (Column | undefined)[];
+  endSeq: number;
+  axis: Axis;
+  /** counts[x][row]: per screen column, per latency row (bottom first). */
+  counts: Float64Array[];
+  scale: ColourScale;
+  unit: Unit | null;
+}
+
+/** Computes the picture: visible columns, axis and colour scale. */
+export function computePicture(model: Heatmap, view: ViewState, ctx: RenderContext): Picture {
+  const layout = heatLayout(ctx.cols, ctx.rows, ctx.depth);
+  const newestSeq = model.totalPushed - 1;
+  const endSeq = view.pausedAtSeq ?? newestSeq;
+  const columns = model.window(endSeq, layout.width);
+  const mode: AxisMode = view.axisMode ?? defaultAxisMode(model.kind);
+  const segments = placeSegments(collectShapes(columns.map((c) => c?.merged)), mode);
+  const [c0, c1] = fitWindow(segments, mode, view.zoom);
+  const axis = buildAxis(segments, mode, c0, c1, layout.latencyRows);
+  const index = segmentIndex(axis);
+  const counts = columns.map((c) => rowCounts(axis, c?.merged, index));
+  const nonZero: number[] = [];
+  for (const col of counts) for (const v of col) if (v > 0) nonZero.push(v);
+  const scale = buildColourScale(view.colourScale, nonZero, { steps: stepsForDepth(ctx.depth), saturationPct: view.saturationPct });
+  return { layout, columns, endSeq, axis, counts, scale, unit: ctx.unit ?? model.unit };
+}
+
+function rgb(c: readonly number[] | { r: number; g: number; b: number }): Colour {
+  const [r, g, b] = Array.isArray(c) ? c : [(c as { r: number }).r, (c as { g: number }).g, (c as { b: number }).b];
+  return ((r & 255) << 16) | ((g & 255) << 8) | (b & 255);
+}
+
+/** Builds the heat cells; markers and the cursor are drawn over the data. */
+function heatCells(p: Picture, view: ViewState, ctx: RenderContext): HeatCell[] {
+  const { width, height, latencyRows } = p.layout;
+  const steps = stepsForDepth(ctx.depth);
+  const ramp = ctx.depth === 'none' ? [] : rampColours(view.palette, steps).map(rgb);
+  const colourOf = (count: number): Colour => (count > 0 ? ramp[p.scale.step(count) - 1] ?? DEFAULT_COLOUR : DEFAULT_COLOUR);
+  // Overrides: latency-row colours forced by markers and the cursor, per column.
+  const over = new Map<number, Colour>();
+  if (view.showPercentiles) {
+    p.columns.forEach((col, x) => {
+      if (!col || col.total === 0) return;
+      [50, 90, 99].forEach((pct, i) => {
+        const v = percentile(col.merged, pct);
+        if (v === null) return;
+        const r = rowOfValue(p.axis, v);
+        if (r >= 0) over.set(x * latencyRows + r, MARKERS[i]);
+      });
+    });
+  }
+  if (view.cursor) {
+    const x = width - 1 - view.cursor.back;
+    if (x >= 0) over.set(x * latencyRows + Math.min(view.cursor.row, latencyRows - 1), CURSOR);
+  }
+  const cells: HeatCell[] = new Array(width * height);
+  for (let sy = 0; sy < height; sy++) {
+    for (let x = 0; x < width; x++) {
+      const col = p.counts[x];
+      if (ctx.depth === 'none') {
+        const r = latencyRows - 1 - sy;
+        const o = over.get(x * latencyRows + r);
+        const n = col[r];
+        cells[sy * width + x] = o !== undefined ? { ch: '+', fg: DEFAULT_COLOUR, bg: DEFAULT_COLOUR } : n > 0 ? { ch: glyphFor(p.scale.step(n), steps), fg: DEFAULT_COLOUR, bg: DEFAULT_COLOUR } : BLANK_CELL;
+        continue;
+      }
+      const ru = latencyRows - 1 - 2 * sy;
+      const rl = ru - 1;
+      const up = over.get(x * latencyRows + ru) ?? colourOf(col[ru]);
+      const lo = over.get(x * latencyRows + rl) ?? colourOf(col[rl]);
+      // Empty halves stay the terminal background; '▄' keeps a lone lower half visible.
+      if (up === DEFAULT_COLOUR && lo === DEFAULT_COLOUR) cells[sy * width + x] = BLANK_CELL;
+      else if (up === DEFAULT_COLOUR) cells[sy * width + x] = { ch: '▄', fg: lo, bg: DEFAULT_COLOUR };
+      else cells[sy * width + x] = { ch: '▀', fg: up, bg: lo };
+    }
+  }
+  return cells;
+}
+
+function rangeText(lo: number | null, hi: number | null, unit: Unit | null): string {
+  if (lo === null && hi === null) return 'all values';
+  if (lo === null) return `< ${formatValue(hi as number, unit)}`;
+  if (hi === null) return `≥ ${formatValue(lo, unit)}`;
+  return `${formatValue(lo, unit)} – ${formatValue(hi, unit)}`;
+}
+
+function yLabels(p: Picture, ctx: RenderContext): TextRun[] {
+  const out: TextRun[] = [];
+  const perScreenRow = ctx.depth === 'none' ? 1 : 2;
+  for (let sy = p.layout.height - 1; sy >= 0; sy -= 2) {
+    const lower = p.layout.latencyRows - perScreenRow - perScreenRow * sy;
+    const row = p.axis.rows[Math.max(0, lower)];
+    if (!row) continue;
+    const text = row.lo === null ? `<${formatValue(row.hi ?? 0, p.unit)}` : formatValue(row.lo, p.unit);
+    out.push({ x: 0, y: p.layout.y + sy, text: text.slice(0, LABEL_WIDTH - 1).padStart(LABEL_WIDTH - 1) + ' ', style: DIM });
+  }
+  return out;
+}
+
+function secondsText(ms: number): string {
+  const s = ms / 1000;
+  return s >= 100 || Number.isInteger(s) ? `${Math.round(s)}s` : `${s.toFixed(1)}s`;
+}
+
+function xAxis(p: Picture, ctx: RenderContext, newestT: number): TextRun {
+  const { width } = p.layout;
+  const chars = new Array<string>(width).fill(' ');
+  const put = (x: number, s: string) => {
+    for (let i = 0; i < s.length && x + i < width; i++) if (x + i >= 0) chars[x + i] = s[i];
+  };
+  const every = width >= 100 ? 20 : 10;
+  for (let back = every; back < width; back += every) {
+    const x = width - 1 - back;
+    const col = p.columns[x];
+    const ago = col ? newestT - col.t : back * ctx.intervalMs + (newestT - (p.columns[width - 1]?.t ?? newestT));
+    const label = `-${secondsText(ago)}`;
+    put(x - label.length + 1, label);
+  }
+  const last = p.columns[width - 1];
+  const rightLabel = last && newestT - last.t > 0 ? `-${secondsText(newestT - last.t)}` : 'now';
+  put(width - rightLabel.length, rightLabel);
+  return { x: p.layout.x, y: p.layout.y + p.layout.height, text: chars.join(''), style: DIM };
+}
+
+function legend(p: Picture, view: ViewState, ctx: RenderContext): TextRun[] {
+  const steps = stepsForDepth(ctx.depth);
+  const ramp = ctx.depth === 'none' ? [] : rampColours(view.palette, steps).map(rgb);
+  const runs: TextRun[] = [];
+  const y = p.layout.y + p.layout.height + 1;
+  let x = 0;
+  const head = `${view.colourScale} ≤p${view.saturationPct} `;
+  runs.push({ x, y, text: head, style: DIM });
+  x += head.length;
+  const items = p.scale.legend();
+  const room = ctx.cols - x;
+  const texts = items.map((it) => (it.lo === it.hi ? `${it.lo}` : `${it.lo}-${it.hi}`));
+  const need = texts.reduce((s, t) => s + t.length + 3, 0);
+  const stride = need > room ? Math.ceil(need / Math.max(1, room)) : 1;
+  for (let i = 0; i < items.length; i += stride) {
+    const swatch = ctx.depth === 'none' ? glyphFor(items[i].step, steps).repeat(2) : '██';
+    if (x + swatch.length + texts[i].length + 1 > ctx.cols) break;
+    runs.push({ x, y, text: swatch, style: { fg: ctx.depth === 'none' ? DEFAULT_COLOUR : ramp[items[i].step - 1] ?? DEFAULT_COLOUR, bg: DEFAULT_COLOUR } });
+    x += swatch.length;
+    runs.push({ x, y, text: `${texts[i]} `, style: TEXT });
+    x += texts[i].length + 1;
+  }
+  if (items.length === 0) runs.push({ x, y, text: 'no events in view', style: DIM });
+  return runs;
+}
+
+/** The cursor's readout: time, bucket range, count and share of its column. */
+export function cursorReadout(p: Picture, view: ViewState, newestT: number): string | null {
+  if (!view.cursor) return null;
+  const x = p.layout.width - 1 - view.cursor.back;
+  const col = p.columns[x];
+  const row = p.axis.rows[Math.min(view.cursor.row, p.axis.rows.length - 1)];
+  if (!col || !row) return `cursor: no data at this column`;
+  const n = p.counts[x][Math.min(view.cursor.row, p.axis.rows.length - 1)];
+  const share = col.total > 0 ? (100 * n) / col.total : 0;
+  const cont = row.owned.length === 0 && row.within >= 0 ? ' (part of one bucket)' : '';
+  return `cursor -${secondsText(newestT - col.t)}  ${rangeText(row.lo, row.hi, p.unit)}${cont}  count ${n.toLocaleString('en-US')} (${share.toFixed(1)}% of column)`;
+}
+
+function statusLine(p: Picture, model: Heatmap, view: ViewState, ctx: RenderContext): TextRun[] {
+  const y = ctx.rows - 1;
+  const newest = p.columns[p.layout.width - 1];
+  const newestT = model.newest()?.t ?? 0;
+  const parts: string[] = [];
+  if (view.pausedAtSeq !== null) parts.push(`PAUSED (+${model.totalPushed - 1 - view.pausedAtSeq} new)`);
+  parts.push(`every ${secondsText(ctx.intervalMs)}`);
+  if (newest) {
+    parts.push(`${newest.total.toLocaleString('en-US')} events`);
+    const p50 = percentile(newest.merged, 50);
+    const p99 = percentile(newest.merged, 99);
+    if (p50 !== null && p99 !== null) parts.push(`p50 ${formatValue(p50, p.unit)} p99 ${formatValue(p99, p.unit)}`);
+  }
+  parts.push(`lost ${ctx.lostTotal.toLocaleString('en-US')}`);
+  if (view.zoom !== 1) parts.push(`zoom ×${view.zoom}`);
+  if (p.unit === null && model.kind !== null) parts.push('raw values (unit unknown)');
+  const readout = cursorReadout(p, view, newestT);
+  const runs: TextRun[] = [];
+  let line = readout ?? parts.join(' │ ');
+  let style = view.pausedAtSeq !== null ? WARN : TEXT;
+  if (ctx.message && !readout) {
+    line = `${ctx.message} │ ${line}`;
+    style = ctx.messageIsError ? ERROR : WARN;
+  }
+  runs.push({ x: 0, y, text: line.slice(0, ctx.cols), style });
+  const hint = `? help`;
+  if (line.length + hint.length + 2 <= ctx.cols) runs.push({ x: ctx.cols - hint.length, y, text: hint, style: DIM });
+  return runs;
+}
+
+/** Renders one frame. */
+export function render(model: Heatmap, view: ViewState, ctx: RenderContext): Frame {
+  if (ctx.cols < MIN_COLS || ctx.rows < MIN_ROWS) {
+    return {
+      cols: ctx.cols,
+      rows: ctx.rows,
+      heat: { x: 0, y: 0, width: 0, height: 0, cells: [] },
+      text: [{ x: 0, y: 0, text: `terminal too small (${ctx.cols}×${ctx.rows}; need ${MIN_COLS}×${MIN_ROWS})`.slice(0, ctx.cols), style: WARN }],
+      help: null,
+      layoutKey: 'small',
+    };
+  }
+  const p = computePicture(model, view, ctx);
+  const newestT = model.newest()?.t ?? 0;
+  const agg = model.aggregation ? ` @${model.aggregation}` : '';
+  const title = `heat-tracer-tui — ${ctx.title}${agg}`;
+  const text: TextRun[] = [
+    { x: 0, y: 0, text: title.slice(0, ctx.cols), style: TITLE },
+    ...yLabels(p, ctx),
+    xAxis(p, ctx, newestT),
+    ...legend(p, view, ctx),
+    ...statusLine(p, model, view, ctx),
+  ];
+  const hint = FOOTER_HINTS;
+  if (title.length + hint.length + 3 <= ctx.cols) text.push({ x: ctx.cols - hint.length, y: 0, text: hint, style: DIM });
+  const rowsKey = p.axis.rows.map((r) => `${r.lo}:${r.hi}`).join(',');
+  return {
+    cols: ctx.cols,
+    rows: ctx.rows,
+    heat: { x: p.layout.x, y: p.layout.y, width: p.layout.width, height: p.layout.height, cells: heatCells(p, view, ctx) },
+    text,
+    help: view.showHelp ? helpLines() : null,
+    layoutKey: `${ctx.cols}x${ctx.rows}|${ctx.depth}|${view.palette}|${p.scale.legend().map((l) => l.hi).join(',')}|${rowsKey}`,
+  };
+}
