@@ -1,6 +1,7 @@
 //! The demo source (--demo): synthetic syscall latency, one Snapshot per interval, so the heatmap
 //! can be tried without root or a tracer. Deterministic for a seed: demoSnapshot() is pure.
 
+import { llquantizeIndexOf, llquantizeLayout } from '../model/buckets';
 import type { Bucket, Snapshot } from '../model/snapshot';
 import type { Emit, Source, SourceInfo } from './source';
 
@@ -78,23 +79,6 @@ function hash32(...parts: number[]): number {
   return h >>> 0;
 }
 
-/**
- * The llquantize bucket holding integer value `v`: [factor^m, factor^(m+1)) split in steps of
- * max(1, factor^(m+1)/nsteps) as DTrace does, an underflow below factor^low and an overflow
- * from factor^(high+1). Local until model/buckets.ts provides llquantizeBucketOf.
- */
-export function llquantizeBounds(v: number, factor: number, low: number, high: number, nsteps: number): { lo: number | null; hi: number | null } {
-  const first = factor ** low;
-  const last = factor ** (high + 1);
-  if (v < first) return { lo: null, hi: first };
-  if (v >= last) return { lo: last, hi: null };
-  let base = first;
-  while (v >= base * factor) base *= factor;
-  const step = Math.max(1, (base * factor) / nsteps);
-  const lo = base + Math.floor((v - base) / step) * step;
-  return { lo, hi: lo + step };
-}
-
 function logNormal(rng: () => number, median: number, sigma: number): number {
   const u1 = 1 - rng();
   const z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * rng());
@@ -119,21 +103,20 @@ function keyBuckets(opts: DemoOptions, keyIndex: number, intervalIndex: number, 
   const expected = p.perSecond * (opts.intervalMs / 1000) * fraction * (burst ? 3 : 1) * (0.9 + 0.2 * rng());
   const events = Math.min(MAX_EVENTS_PER_KEY, Math.round(expected));
 
-  const counts = new Map<number | null, { hi: number | null; count: number }>();
-  const { factor, low, high, nsteps } = DEMO_LLQUANTIZE;
+  const layout = llquantizeLayout(DEMO_LLQUANTIZE);
+  const counts = new Array<number>(layout.length).fill(0);
   for (let e = 0; e < events; e++) {
     let ns: number;
     if (rng() * OUTLIER_ONE_IN < 1) ns = 3e8 * 10 ** rng();
     else if (rng() < slowShare) ns = logNormal(rng, slowNs, 0.6);
     else ns = logNormal(rng, fastNs, 0.35);
-    const b = llquantizeBounds(Math.max(1, Math.round(ns)), factor, low, high, nsteps);
-    const cell = counts.get(b.lo);
-    if (cell) cell.count++;
-    else counts.set(b.lo, { hi: b.hi, count: 1 });
+    counts[llquantizeIndexOf(Math.max(1, Math.round(ns)), DEMO_LLQUANTIZE)]++;
   }
-  return [...counts.entries()]
-    .map(([lo, c]) => ({ lo, hi: c.hi, count: c.count }))
-    .sort((a, b) => (a.lo ?? -Infinity) - (b.lo ?? -Infinity));
+  const out: Bucket[] = [];
+  counts.forEach((count, i) => {
+    if (count > 0) out.push({ lo: layout[i].lo, hi: layout[i].hi, count });
+  });
+  return out;
 }
 
 /**

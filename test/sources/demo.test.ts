@@ -2,7 +2,8 @@
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { DemoSource, demoSnapshot, llquantizeBounds, mulberry32, DEMO_AGGREGATION } from '../../src/sources/demo';
+import { DemoSource, demoSnapshot, mulberry32, DEMO_AGGREGATION } from '../../src/sources/demo';
+import { llquantizeBucketOf } from '../../src/model/buckets';
 import type { SourceEvent } from '../../src/sources/source';
 import type { Bucket, Snapshot } from '../../src/model/snapshot';
 
@@ -28,17 +29,6 @@ test('mulberry32 gives the same sequence for a seed and another for another seed
   for (const x of seqA) assert.ok(x >= 0 && x < 1);
 });
 
-test('llquantize bounds split each power of two in four, with DTrace steps of at least one', () => {
-  assert.deepEqual(llquantizeBounds(1, 2, 0, 40, 8), { lo: 1, hi: 2 });
-  assert.deepEqual(llquantizeBounds(3, 2, 0, 40, 8), { lo: 3, hi: 4 });
-  assert.deepEqual(llquantizeBounds(5, 2, 0, 40, 8), { lo: 5, hi: 6 });
-  assert.deepEqual(llquantizeBounds(8, 2, 0, 40, 8), { lo: 8, hi: 10 });
-  assert.deepEqual(llquantizeBounds(1500, 2, 0, 40, 8), { lo: 1280, hi: 1536 });
-  assert.deepEqual(llquantizeBounds(2047, 2, 0, 40, 8), { lo: 1792, hi: 2048 });
-  assert.deepEqual(llquantizeBounds(0, 2, 0, 40, 8), { lo: null, hi: 1 });
-  assert.deepEqual(llquantizeBounds(2 ** 41, 2, 0, 40, 8), { lo: 2 ** 41, hi: null });
-});
-
 test('the demo is deterministic for a seed and differs between seeds and intervals', () => {
   assert.deepEqual(demoSnapshot(OPTS, 7), demoSnapshot(OPTS, 7));
   assert.notDeepEqual(demoSnapshot(OPTS, 7), demoSnapshot({ ...OPTS, seed: 43 }, 7));
@@ -56,13 +46,13 @@ test('an interval has syscall keys, a few thousand events and t at its nominal e
   assert.equal(s.aggregations[DEMO_AGGREGATION].unit, 'ns');
 });
 
-test('buckets are sorted, non-overlapping, non-empty llquantize buckets', () => {
+test('buckets are sorted, non-overlapping, non-empty llquantize(2, 0, 40, 8) buckets', () => {
   for (const buckets of Object.values(keysOf(demoSnapshot(OPTS, 3)))) {
     for (let i = 0; i < buckets.length; i++) {
       const b = buckets[i];
       assert.ok(b.count > 0);
       assert.ok(b.lo !== null && b.hi !== null && b.lo < b.hi);
-      assert.deepEqual(llquantizeBounds(b.lo, 2, 0, 40, 8), { lo: b.lo, hi: b.hi });
+      assert.deepEqual(llquantizeBucketOf(b.lo, 2, 0, 40, 8), { lo: b.lo, hi: b.hi });
       if (i > 0) assert.ok(b.lo >= (buckets[i - 1].hi as number));
     }
   }
