@@ -34,6 +34,8 @@ function threeDigits(x: number): string {
 export function formatValue(value: number, unit: Unit | null): string {
   if (!Number.isFinite(value)) return value > 0 ? '∞' : value < 0 ? '-∞' : 'NaN';
   if (unit === null) return formatRaw(value);
+  // Zero has no magnitude: keep the caller's unit, so "0µs – 2µs" reads as one scale.
+  if (value === 0) return `0${SCALES.find((s) => s.ns === NS_PER_UNIT[unit])?.suffix ?? unit}`;
   const ns = value * NS_PER_UNIT[unit];
   const abs = Math.abs(ns);
   let i = 0;

@@ -31,8 +31,9 @@ test('values in other units are converted before choosing', () => {
   assert.equal(formatValue(3600, 's'), '3600s');
 });
 
-test('zero and values below a nanosecond stay in nanoseconds', () => {
-  assert.equal(formatValue(0, 'us'), '0ns');
+test('zero keeps its unit and values below a nanosecond stay in nanoseconds', () => {
+  assert.equal(formatValue(0, 'us'), '0µs');
+  assert.equal(formatValue(0, 'ns'), '0ns');
   assert.equal(formatValue(0.5, 'ns'), '0.5ns');
 });
 
