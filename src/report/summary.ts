@@ -20,8 +20,8 @@ export interface SummaryTotals {
 }
 
 export interface SummaryOptions {
-  /** First line: the source's title ("syscall latency (demo)"). */
-  title: string;
+  /** First line: the source's title ("syscall latency (demo)"); a generic line when absent. */
+  title?: string;
   /** The run's interval, shown next to the interval count when given. */
   intervalMs?: number;
   /** Overrides the aggregation's unit (the --unit option). */
@@ -45,7 +45,7 @@ export class SummaryAccumulator {
   /** Per key, buckets by "lo|hi", so adding an interval is one map lookup per bucket. */
   private readonly byRange = new Map<string, Map<string, Bucket>>();
 
-  constructor(private readonly opts: SummaryOptions = { title: '' }) {}
+  constructor(private readonly opts: SummaryOptions = {}) {}
 
   /** Adds one interval; an interval without the aggregation still counts (and its lost events). */
   add(s: Snapshot, aggregation: string): void {
@@ -78,9 +78,12 @@ export class SummaryAccumulator {
     return { ...this.totalsSoFar, keys };
   }
 
-  /** The summary text (ends with a newline). */
-  format(): string {
-    return formatSummary(this.totals(), this.opts);
+  /**
+   * The summary text (ends with a newline). `overrides` replace constructor options, e.g. the
+   * title a replay only knows after start().
+   */
+  format(overrides: SummaryOptions = {}): string {
+    return formatSummary(this.totals(), { ...this.opts, ...overrides });
   }
 }
 
@@ -90,7 +93,7 @@ export function formatSummary(input: SummaryTotals | readonly Snapshot[], opts: 
   const unit = opts.unit !== undefined && opts.unit !== null ? opts.unit : totals.unit;
   const all = mergeBuckets([...totals.keys.values()]);
   const events = bucketTotal(all);
-  const out: string[] = [opts.title];
+  const out: string[] = [opts.title || 'heat-tracer-tui summary'];
   const every = opts.intervalMs !== undefined ? ` of ${formatValue(opts.intervalMs, 'ms')}` : '';
   out.push(`  duration   ${formatDuration(totals.durationMs)} (${plural(totals.intervals, 'interval')}${every})`);
   const what = totals.aggregation === null ? '' : ` in @${totals.aggregation}${totals.kind ? ` (${totals.kind}${unit ? `, ${unit}` : ''})` : ''}`;

@@ -148,3 +148,10 @@ test('the demo fixture summary lists every syscall and adds up to the recorded e
   const barCounts = histogramLines(text).map((l) => Number(l.trim().split(/\s{2,}/)[1].replace(/,/g, '')));
   assert.equal(barCounts.reduce((a, c) => a + c, 0), events);
 });
+
+test('the title can be given when formatting, and a run without one gets a generic first line', () => {
+  const acc = new SummaryAccumulator();
+  acc.add(snap(1000, { read: [b(1, 2, 1)] }), 'lat');
+  assert.equal(acc.format().split('\n')[0], 'heat-tracer-tui summary');
+  assert.equal(acc.format({ title: 'probe.d (replay)' }).split('\n')[0], 'probe.d (replay)');
+});
