@@ -23,3 +23,16 @@ export interface RecordingHeader extends RecordingHeaderInput {
 
 /** One bucket on disk: [lo, hi, count], half-open, null for an open end. */
 export type BucketTuple = [number | null, number | null, number];
+
+/**
+ * A bad value in a recording line, thrown by a version's validators; the reader turns it into a
+ * Diagnostic with the line number (or a 'not-a-recording' error for the header).
+ */
+export class InvalidRecordingValue extends Error {
+  constructor(
+    message: string,
+    readonly column = 1,
+  ) {
+    super(message);
+  }
+}

@@ -3,25 +3,15 @@
 
 import fs from 'node:fs';
 import { EXIT, HeatError, type Diagnostic } from '../errors';
-import { BUCKET_KINDS, UNITS, type Aggregation, type Bucket, type BucketKind, type Snapshot, type Unit } from '../model/snapshot';
-import type { SourceInfo } from '../sources/source';
-import { RECORDING_FORMAT, type RecordingHeader } from './recording-format';
+import type { Snapshot } from '../model/snapshot';
+import { InvalidRecordingValue, RECORDING_FORMAT, type RecordingHeader } from './recording-format';
+import { headerV1, isObject, snapshotV1 } from './recording-v1';
 
 /** A recording as read: its header, its intervals in order, and warnings for the user. */
 export interface Recording {
   header: RecordingHeader;
   snapshots: Snapshot[];
   warnings: string[];
-}
-
-/** A problem with one value, as data until it becomes a Diagnostic with a line number. */
-class Invalid extends Error {
-  constructor(
-    message: string,
-    readonly column = 1,
-  ) {
-    super(message);
-  }
 }
 
 /** How one version's lines are read. Adding version 2 means adding an entry, nothing else. */
@@ -43,11 +33,50 @@ export function readRecording(path: string): Recording {
   try {
     text = fs.readFileSync(path, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? err);
-    throw new HeatError('replay-open', `cannot read recording ${path}: ${why}`, { exitCode: EXIT.usage, cause: err });
+    throw openError(path, err);
   }
   return parseRecording(text, path);
+}
+
+function openError(path: string, err: unknown): HeatError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? err);
+  return new HeatError('replay-open', `cannot read recording ${path}: ${why}`, { exitCode: EXIT.usage, cause: err });
+}
+
+/** Longest header line readRecordingHeader looks through before calling the file garbage. */
+const MAX_HEADER_BYTES = 1 << 20;
+
+/**
+ * Reads only the header line of the recording at `path` (cheap on a long recording).
+ * Throws like readRecording: 'replay-open' or 'not-a-recording'.
+ */
+export function readRecordingHeader(path: string): RecordingHeader {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, 'r');
+  } catch (err) {
+    throw openError(path, err);
+  }
+  const chunks: Buffer[] = [];
+  try {
+    const chunk = Buffer.alloc(64 * 1024);
+    for (let size = 0; size < MAX_HEADER_BYTES; ) {
+      const n = fs.readSync(fd, chunk, 0, chunk.length, size);
+      if (n === 0) break;
+      const nl = chunk.subarray(0, n).indexOf(0x0a);
+      chunks.push(Buffer.from(chunk.subarray(0, nl < 0 ? n : nl)));
+      if (nl >= 0) break;
+      size += n;
+    }
+  } catch (err) {
+    throw openError(path, err);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const line = stripCr(Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, ''));
+  if (line.trim() === '') throw notARecording(path, 'the file is empty');
+  return parseHeader(line, path).header;
 }
 
 /**
@@ -88,7 +117,7 @@ export function parseRecording(text: string, file: string): Recording {
     try {
       snapshots.push(reader.snapshot(value));
     } catch (err) {
-      if (!(err instanceof Invalid)) throw err;
+      if (!(err instanceof InvalidRecordingValue)) throw err;
       diagnostics.push(diagnostic(i + 1, err.column, err.message));
       if (diagnostics.length >= MAX_DIAGNOSTICS) break;
     }
@@ -130,87 +159,9 @@ function parseHeader(line: string, file: string): { header: RecordingHeader; rea
   try {
     return { header: reader.header(obj, version as number), reader };
   } catch (err) {
-    if (err instanceof Invalid) throw notARecording(file, `bad header: ${err.message}`);
+    if (err instanceof InvalidRecordingValue) throw notARecording(file, `bad header: ${err.message}`);
     throw err;
   }
-}
-
-function headerV1(obj: Record<string, unknown>, version: number): RecordingHeader {
-  if (typeof obj.started !== 'string' || Number.isNaN(Date.parse(obj.started))) {
-    throw new Invalid('"started" must be an ISO-8601 date');
-  }
-  const intervalMs = obj.interval_ms;
-  if (typeof intervalMs !== 'number' || !(intervalMs > 0) || !Number.isFinite(intervalMs)) {
-    throw new Invalid('"interval_ms" must be a positive number');
-  }
-  const src = obj.source;
-  if (!isObject(src) || typeof src.engine !== 'string' || typeof src.title !== 'string') {
-    throw new Invalid('"source" must be an object with "engine" and "title"');
-  }
-  if (src.detail !== undefined && !isObject(src.detail)) throw new Invalid('"source.detail" must be an object');
-  // Engines a newer build adds are kept as written: the replay only shows them.
-  const source: SourceInfo = { engine: src.engine as SourceInfo['engine'], title: src.title };
-  if (src.detail !== undefined) source.detail = src.detail as Record<string, unknown>;
-  return { version, started: new Date(obj.started), intervalMs, source };
-}
-
-function snapshotV1(value: unknown): Snapshot {
-  if (!isObject(value)) throw new Invalid('an interval line must be a JSON object');
-  const t = value.t;
-  if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) throw new Invalid('"t" must be a number of milliseconds ≥ 0');
-  const lost = value.lost ?? 0;
-  if (!isCount(lost)) throw new Invalid('"lost" must be an integer ≥ 0');
-  if (!isObject(value.aggregations)) throw new Invalid('"aggregations" must be an object');
-  const aggregations: Record<string, Aggregation> = {};
-  for (const [name, agg] of Object.entries(value.aggregations)) aggregations[name] = aggregationV1(name, agg);
-  return { t, aggregations, lost };
-}
-
-function aggregationV1(name: string, agg: unknown): Aggregation {
-  const at = `aggregation ${JSON.stringify(name)}`;
-  if (!isObject(agg)) throw new Invalid(`${at} must be an object`);
-  if (!BUCKET_KINDS.includes(agg.kind as BucketKind)) {
-    throw new Invalid(`${at}: "kind" must be one of ${BUCKET_KINDS.join(', ')}`);
-  }
-  const unit = agg.unit ?? null;
-  if (unit !== null && !UNITS.includes(unit as Unit)) throw new Invalid(`${at}: "unit" must be one of ${UNITS.join(', ')} or null`);
-  if (!isObject(agg.keys)) throw new Invalid(`${at}: "keys" must be an object`);
-  const keys: Record<string, Bucket[]> = {};
-  for (const [key, buckets] of Object.entries(agg.keys)) keys[key] = bucketsV1(`${at}, key ${JSON.stringify(key)}`, buckets);
-  return { kind: agg.kind as BucketKind, unit: unit as Unit | null, keys };
-}
-
-function bucketsV1(at: string, value: unknown): Bucket[] {
-  if (!Array.isArray(value)) throw new Invalid(`${at}: buckets must be an array of [lo, hi, count]`);
-  const out: Bucket[] = [];
-  value.forEach((b: unknown, i) => {
-    const here = `${at}, bucket ${i + 1}`;
-    if (!Array.isArray(b) || b.length !== 3) throw new Invalid(`${here}: must be [lo, hi, count]`);
-    const [lo, hi, count] = b as unknown[];
-    if (!isBound(lo) || !isBound(hi)) throw new Invalid(`${here}: lo and hi must be numbers or null`);
-    if (lo !== null && hi !== null && !(lo < hi)) throw new Invalid(`${here}: lo must be less than hi`);
-    if (!isCount(count)) throw new Invalid(`${here}: count must be an integer ≥ 0`);
-    if (count > 0) out.push({ lo, hi, count });
-  });
-  // Tools that post-process recordings may reorder buckets; overlapping ones are an error.
-  out.sort((a, b) => (a.lo ?? -Infinity) - (b.lo ?? -Infinity));
-  for (let i = 1; i < out.length; i++) {
-    const prevHi = out[i - 1].hi ?? Infinity;
-    if ((out[i].lo ?? -Infinity) < prevHi) throw new Invalid(`${at}: buckets overlap`);
-  }
-  return out;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function isBound(v: unknown): v is number | null {
-  return v === null || (typeof v === 'number' && Number.isFinite(v));
-}
-
-function isCount(v: unknown): v is number {
-  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
 
 function stripCr(line: string): string {

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { usageError } from '../errors';
 import type { Snapshot } from '../model/snapshot';
-import { readRecording } from '../record/recording-reader';
+import { readRecording, readRecordingHeader } from '../record/recording-reader';
 import type { RecordingHeader } from '../record/recording-format';
 import type { Emit, Source, SourceInfo } from './source';
 
@@ -40,9 +40,15 @@ export class ReplaySource implements Source {
     }
     this.speed = opts.speed ?? 1;
     this.currentInfo = { engine: 'replay', title: path.basename(file) + SUFFIX, detail: { file } };
+    // The loop may record before start(): give it the recorded title now if the header reads.
+    try {
+      this.currentInfo = this.describe(readRecordingHeader(file));
+    } catch {
+      // start() reports the problem.
+    }
   }
 
-  /** Before start(): the file name; after: the recorded source's title and facts. */
+  /** The recorded source's title and facts (the file name when the header cannot be read). */
   get info(): SourceInfo {
     return this.currentInfo;
   }
@@ -61,22 +67,26 @@ export class ReplaySource implements Source {
     const rec = readRecording(this.file);
     this.emit = emit;
     this.header = rec.header;
-    const recorded = rec.header.source;
-    this.currentInfo = {
+    this.currentInfo = this.describe(rec.header);
+    for (const message of rec.warnings) emit({ type: 'warning', message });
+    if (this.opts.realtime) this.playRealtime(rec.snapshots, performance.now(), 0);
+    else this.playFast(rec.snapshots, 0);
+  }
+
+  private describe(header: RecordingHeader): SourceInfo {
+    const recorded = header.source;
+    return {
       engine: 'replay',
       // A replay of a recorded replay keeps one suffix.
       title: recorded.title.endsWith(SUFFIX) ? recorded.title : recorded.title + SUFFIX,
       detail: {
         file: this.file,
         recorded,
-        started: rec.header.started.toISOString(),
-        intervalMs: rec.header.intervalMs,
+        started: header.started.toISOString(),
+        intervalMs: header.intervalMs,
         speed: this.opts.realtime ? this.speed : null,
       },
     };
-    for (const message of rec.warnings) emit({ type: 'warning', message });
-    if (this.opts.realtime) this.playRealtime(rec.snapshots, performance.now(), 0);
-    else this.playFast(rec.snapshots, 0);
   }
 
   /** Cancels pending emissions; nothing is emitted afterwards. Later calls do nothing. */

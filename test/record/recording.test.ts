@@ -8,7 +8,7 @@ import path from 'node:path';
 import { HeatError } from '../../src/errors';
 import type { Snapshot } from '../../src/model/snapshot';
 import { RecordingWriter, encodeHeader, encodeSnapshot } from '../../src/record/recording-writer';
-import { parseRecording, readRecording } from '../../src/record/recording-reader';
+import { parseRecording, readRecording, readRecordingHeader } from '../../src/record/recording-reader';
 import type { RecordingHeaderInput } from '../../src/record/recording-format';
 
 const HEADER: RecordingHeaderInput = {
@@ -237,4 +237,19 @@ test('a missing file is a replay-open error naming it', () => {
     () => readRecording(file),
     (err: unknown) => isHeatError('replay-open', 2)(err) && (err as Error).message.includes(file),
   );
+});
+
+test('the header alone can be read from a recording, with the same errors', () => {
+  const file = tmpFile('header.jsonl');
+  const w = RecordingWriter.open(file, HEADER);
+  for (const s of SNAPSHOTS) w.write(s);
+  w.close();
+  assert.deepEqual(readRecordingHeader(file), readRecording(file).header);
+  const garbage = tmpFile('garbage.bin');
+  fs.writeFileSync(garbage, Buffer.alloc(200_000, 0x41));
+  assert.throws(() => readRecordingHeader(garbage), isHeatError('not-a-recording', 2));
+  const empty = tmpFile('empty.jsonl');
+  fs.writeFileSync(empty, '');
+  assert.throws(() => readRecordingHeader(empty), isHeatError('not-a-recording', 2));
+  assert.throws(() => readRecordingHeader(path.join(os.tmpdir(), 'heat-nope.jsonl')), isHeatError('replay-open', 2));
 });

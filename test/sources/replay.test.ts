@@ -168,10 +168,15 @@ test('start rejects for a missing, damaged or foreign file', async () => {
   await assert.rejects(new ReplaySource(foreign, { speed: null, realtime: true }).start(() => {}), rejectsWith('not-a-recording', 2));
 });
 
-test('info names the file before start and the recorded source after', async () => {
+test('info names the file when the header cannot be read', () => {
+  const file = path.join(os.tmpdir(), 'heat-missing-recording.jsonl');
+  assert.deepEqual(new ReplaySource(file, { speed: 2, realtime: true }).info, { engine: 'replay', title: 'heat-missing-recording.jsonl (replay)', detail: { file } });
+});
+
+test('info describes the recorded source, before start already', async () => {
   const file = fixture('biolatency-hist.jsonl');
   const src = new ReplaySource(file, { speed: 2, realtime: true });
-  assert.deepEqual(src.info, { engine: 'replay', title: 'biolatency-hist.jsonl (replay)', detail: { file } });
+  assert.equal(src.info.title, 'block I/O latency (replay)');
   await src.start(() => {});
   await src.stop();
   assert.equal(src.info.engine, 'replay');
