@@ -234,7 +234,7 @@ export class App {
       }
       this.screen?.destroy();
       for (const c of this.cleanups) c();
-      if (this.config.headless && this.started) this.io.stdout.write(this.summary.format());
+      if (this.config.headless && this.started) this.io.stdout.write(this.summary.format({ title: this.source.info.title, intervalMs: this.config.intervalMs, unit: this.config.unit }));
       if (error !== undefined) {
         this.io.stderr.write(`${formatError(error)}\n`);
         if (process.env.HEAT_TRACER_DEBUG && error instanceof Error) this.io.stderr.write(`${error.stack}\n`);
