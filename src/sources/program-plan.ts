@@ -4,8 +4,11 @@
 import type { Diagnostic } from '../errors';
 import type { BucketKind, Unit } from '../model/snapshot';
 
-/** How one map key part is turned into text for display and recordings. */
-export type KeyPartDecoder = 'plain' | 'syscall';
+/**
+ * How one map key part is turned into text for display and recordings: 'syscall' names a syscall
+ * number; 'blockdev' names a kernel dev_t (major << 20 | minor, as block tracepoints give it) "vda".
+ */
+export type KeyPartDecoder = 'plain' | 'syscall' | 'blockdev';
 
 /** What the engine needs to know about one aggregation of the program. */
 export interface AggregationPlan {
