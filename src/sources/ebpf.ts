@@ -79,6 +79,7 @@ export class EbpfSource implements Source {
     } else if (this.opts.command != null) {
       this.command = await startStopped(this.opts.command, this.logFile);
       tgid = this.command.pid;
+      this.info.detail = { ...this.info.detail, commandPid: tgid };
     }
     try {
       this.handle = this.addon.open(ebpfObjectPath(this.preset.name) as string, tgid);
