@@ -2,7 +2,7 @@
 //! merged per key as they arrive (memory grows with distinct buckets, not with intervals).
 
 import { mergeBuckets } from '../model/buckets';
-import { percentile } from '../model/percentiles';
+import { percentiles } from '../model/percentiles';
 import { bucketTotal, type Bucket, type BucketKind, type Snapshot, type Unit } from '../model/snapshot';
 import { formatValue } from '../model/units';
 
@@ -143,10 +143,7 @@ function keyTable(keys: Map<string, Bucket[]>, all: Bucket[], unit: Unit | null,
 }
 
 function statsRow(label: string, buckets: readonly Bucket[], unit: Unit | null): string[] {
-  const pct = PERCENTILES.map((p) => {
-    const v = percentile(buckets, p);
-    return v === null ? '-' : formatValue(v, unit);
-  });
+  const pct = percentiles(buckets, PERCENTILES).map((v) => (v === null ? '-' : formatValue(v, unit)));
   return [label, thousands(bucketTotal(buckets)), ...pct, maxOf(buckets, unit)];
 }
 
