@@ -151,7 +151,8 @@ export class App {
         this.lostTotal += ev.snapshot.lost;
         this.recorder?.write(ev.snapshot);
         this.summary.add(ev.snapshot, this.model.aggregation ?? '');
-        if (this.view.pausedAtSeq === null) this.scheduleRender();
+        // Paused, the heat area stays frozen but the status line counts what arrives.
+        this.scheduleRender();
         return;
       case 'output':
         if (this.config.headless) this.io.stdout.write(ev.text.endsWith('\n') ? ev.text : `${ev.text}\n`);

@@ -4,7 +4,7 @@
 import type { Colour, HeatArea, HeatCell } from './frame';
 import { DEFAULT_COLOUR } from './frame';
 import type { ColourDepth } from './palette';
-import { toAnsi16, toXterm256 } from './palette';
+import { toAnsi16, toXterm256, type RGB } from './palette';
 
 function sgrColour(c: Colour, depth: ColourDepth, background: boolean): string {
   if (c === DEFAULT_COLOUR || depth === 'none') return background ? '49' : '39';
@@ -12,8 +12,8 @@ function sgrColour(c: Colour, depth: ColourDepth, background: boolean): string {
   const g = (c >> 8) & 255;
   const b = c & 255;
   if (depth === 'truecolor') return `${background ? 48 : 38};2;${r};${g};${b}`;
-  if (depth === '256') return `${background ? 48 : 38};5;${toXterm256([r, g, b] as never)}`;
-  const n = toAnsi16([r, g, b] as never);
+  if (depth === '256') return `${background ? 48 : 38};5;${toXterm256([r, g, b])}`;
+  const n = toAnsi16([r, g, b]);
   return `${(n < 8 ? 30 : 82) + n + (background ? 10 : 0)}`;
 }
 

@@ -9,7 +9,7 @@ import { percentile } from '../model/percentiles';
 import type { Unit } from '../model/snapshot';
 import { formatValue } from '../model/units';
 import type { ColourDepth } from './palette';
-import { glyphFor, rampColours } from './palette';
+import { STEPS_FOR_DEPTH, glyphFor, rampForDepth, type RGB } from './palette';
 import { BLANK_CELL, DEFAULT_COLOUR, type Colour, type Frame, type HeatCell, type Style, type TextRun } from './frame';
 import { FOOTER_HINTS, helpLines } from './keymap';
 import type { ViewState } from './view-state';
@@ -50,7 +50,7 @@ const CURSOR: Colour = 0xffffff;
 
 /** Steps in the colour ramp for each colour depth. */
 export function stepsForDepth(depth: ColourDepth): number {
-  return depth === 'none' ? 4 : depth === '16' ? 6 : 16;
+  return STEPS_FOR_DEPTH[depth];
 }
 
 export interface HeatLayout {
@@ -99,8 +99,7 @@ export function computePicture(model: Heatmap, view: ViewState, ctx: RenderConte
   return { layout, columns, endSeq, axis, counts, scale, unit: ctx.unit ?? model.unit };
 }
 
-function rgb(c: readonly number[] | { r: number; g: number; b: number }): Colour {
-  const [r, g, b] = Array.isArray(c) ? c : [(c as { r: number }).r, (c as { g: number }).g, (c as { b: number }).b];
+function rgb([r, g, b]: RGB): Colour {
   return ((r & 255) << 16) | ((g & 255) << 8) | (b & 255);
 }
 
@@ -108,7 +107,7 @@ function rgb(c: readonly number[] | { r: number; g: number; b: number }): Colour
 function heatCells(p: Picture, view: ViewState, ctx: RenderContext): HeatCell[] {
   const { width, height, latencyRows } = p.layout;
   const steps = stepsForDepth(ctx.depth);
-  const ramp = ctx.depth === 'none' ? [] : rampColours(view.palette, steps).map(rgb);
+  const ramp = ctx.depth === 'none' ? [] : rampForDepth(view.palette, ctx.depth, steps).map(rgb);
   const colourOf = (count: number): Colour => (count > 0 ? ramp[p.scale.step(count) - 1] ?? DEFAULT_COLOUR : DEFAULT_COLOUR);
   // Overrides: latency-row colours forced by markers and the cursor, per column.
   const over = new Map<number, Colour>();
@@ -198,7 +197,7 @@ function xAxis(p: Picture, ctx: RenderContext, newestT: number): TextRun {
 
 function legend(p: Picture, view: ViewState, ctx: RenderContext): TextRun[] {
   const steps = stepsForDepth(ctx.depth);
-  const ramp = ctx.depth === 'none' ? [] : rampColours(view.palette, steps).map(rgb);
+  const ramp = ctx.depth === 'none' ? [] : rampForDepth(view.palette, ctx.depth, steps).map(rgb);
   const runs: TextRun[] = [];
   const y = p.layout.y + p.layout.height + 1;
   let x = 0;
@@ -232,7 +231,8 @@ export function cursorReadout(p: Picture, view: ViewState, newestT: number): str
   const n = p.counts[x][Math.min(view.cursor.row, p.axis.rows.length - 1)];
   const share = col.total > 0 ? (100 * n) / col.total : 0;
   const cont = row.owned.length === 0 && row.within >= 0 ? ' (part of one bucket)' : '';
-  return `cursor -${secondsText(newestT - col.t)}  ${rangeText(row.lo, row.hi, p.unit)}${cont}  count ${n.toLocaleString('en-US')} (${share.toFixed(1)}% of column)`;
+  const when = newestT - col.t > 0 ? `-${secondsText(newestT - col.t)}` : 'now';
+  return `cursor ${when}  ${rangeText(row.lo, row.hi, p.unit)}${cont}  count ${n.toLocaleString('en-US')} (${share.toFixed(1)}% of column)`;
 }
 
 function statusLine(p: Picture, model: Heatmap, view: ViewState, ctx: RenderContext): TextRun[] {

@@ -6,7 +6,7 @@ import type { Colour, Frame, Style } from './frame';
 import { DEFAULT_COLOUR } from './frame';
 import { HeatPainter } from './heat-painter';
 import type { ColourDepth } from './palette';
-import { toAnsi16, toXterm256 } from './palette';
+import { toAnsi16, toXterm256, type RGB } from './palette';
 
 export interface ScreenOptions {
   depth: ColourDepth;
@@ -23,8 +23,8 @@ type Line = Cell[] & { dirty?: boolean };
 function attrOf(style: Style, depth: ColourDepth): number {
   const colour = (c: Colour): number => {
     if (c === DEFAULT_COLOUR || depth === 'none') return 0x1ff;
-    const rgb = [(c >> 16) & 255, (c >> 8) & 255, c & 255];
-    return depth === '16' ? toAnsi16(rgb as never) : toXterm256(rgb as never);
+    const rgb: RGB = [(c >> 16) & 255, (c >> 8) & 255, c & 255];
+    return depth === '16' ? toAnsi16(rgb) : toXterm256(rgb);
   };
   return ((style.bold ? 1 : 0) << 18) | (colour(style.fg) << 9) | colour(style.bg);
 }
@@ -54,6 +54,11 @@ export class Screen {
       // We handle Ctrl-C ourselves, as a named action.
       ignoreLocked: ['C-c'],
     } as blessed.Widgets.IScreenOptions);
+    // Write box-drawing and math characters as UTF-8, never through the VT100 alternate character
+    // set: blessed would send '│' as ACS 'x', which tmux's capture-pane (and copy/paste) show as 'x'.
+    const tput = this.screen.tput as unknown as { brokenACS: boolean; unicode: boolean };
+    tput.brokenACS = true;
+    tput.unicode = true;
     this.painter = new HeatPainter(opts.depth);
     this.helpBox = blessed.box({
       parent: this.screen,

@@ -4,11 +4,9 @@
 import type { ColorScaleName, PaletteName } from '../config';
 import { COLOR_SCALES, PALETTES } from '../config';
 import type { AxisMode } from '../model/axis';
+import { DEFAULT_SATURATION_PCT, saturationDown, saturationUp } from '../model/colour-scale';
 import type { ActionName } from './keymap';
 
-/** Saturation percentiles `[` and `]` step through. */
-export const SATURATION_STEPS: readonly number[] = [90, 95, 98, 99, 99.5, 99.9, 100];
-export const DEFAULT_SATURATION_PCT = 99;
 
 export interface Cursor {
   /** Columns back from the right edge of the heatmap (0 = newest drawn column). */
@@ -42,7 +40,7 @@ export function initialViewState(opts: { colourScale: ColorScaleName; palette: P
     saturationPct: DEFAULT_SATURATION_PCT,
     palette: opts.palette,
     cursor: null,
-    showPercentiles: true,
+    showPercentiles: false,
     showHelp: false,
     quit: false,
   };
@@ -60,11 +58,6 @@ function cycle<T>(list: readonly T[], current: T): T {
   return list[(list.indexOf(current) + 1) % list.length];
 }
 
-function stepSaturation(pct: number, dir: 1 | -1): number {
-  const i = SATURATION_STEPS.findIndex((s) => s >= pct);
-  const at = i < 0 ? SATURATION_STEPS.length - 1 : i;
-  return SATURATION_STEPS[Math.max(0, Math.min(SATURATION_STEPS.length - 1, at + dir))];
-}
 
 const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
 
@@ -98,9 +91,9 @@ export function reduce(s: ViewState, action: ActionName, ctx: ReduceContext): Vi
     case 'cycleColourScale':
       return { ...s, colourScale: cycle(COLOR_SCALES, s.colourScale) };
     case 'saturationDown':
-      return { ...s, saturationPct: stepSaturation(s.saturationPct, -1) };
+      return { ...s, saturationPct: saturationDown(s.saturationPct) };
     case 'saturationUp':
-      return { ...s, saturationPct: stepSaturation(s.saturationPct, 1) };
+      return { ...s, saturationPct: saturationUp(s.saturationPct) };
     case 'cyclePalette':
       return { ...s, palette: cycle(PALETTES, s.palette) };
     case 'cursorLeft':

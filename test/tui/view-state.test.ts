@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { KEY_TABLE, actionForKey, helpLines } from '../../src/tui/keymap';
-import { SATURATION_STEPS, initialViewState, reduce } from '../../src/tui/view-state';
+import { SATURATION_LEVELS } from '../../src/model/colour-scale';
+import { initialViewState, reduce } from '../../src/tui/view-state';
 
 const ctx = { newestSeq: 41, heatColumns: 100, latencyRows: 40, defaultAxisMode: 'log' as const };
 const start = () => initialViewState({ colourScale: 'rank', palette: 'heat' });
@@ -40,7 +41,7 @@ test('saturation steps down and up and stops at the ends', () => {
   for (let i = 0; i < 10; i++) s = reduce(s, 'saturationUp', ctx);
   assert.equal(s.saturationPct, 100);
   for (let i = 0; i < 10; i++) s = reduce(s, 'saturationDown', ctx);
-  assert.equal(s.saturationPct, SATURATION_STEPS[0]);
+  assert.equal(s.saturationPct, SATURATION_LEVELS[0]);
 });
 
 test('the cursor appears on first move and stays inside the heatmap', () => {
