@@ -67,12 +67,18 @@ export class App {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 
+  /** The source's own interval (a replay's recorded one), else the configured one. */
+  private get intervalMs(): number {
+    const recorded = this.source.info.detail?.intervalMs;
+    return typeof recorded === 'number' && recorded > 0 ? recorded : this.config.intervalMs;
+  }
+
   /** Starts screen, recording and source; resolves with the exit code when the run ends. */
   async run(): Promise<number> {
     if (this.io.handleSignals) this.installSignalHandlers();
     try {
       if (!this.config.headless) this.startScreen();
-      if (this.config.recordFile) this.recorder = RecordingWriter.open(this.config.recordFile, { started: new Date(), intervalMs: this.config.intervalMs, source: this.source.info });
+      if (this.config.recordFile) this.recorder = RecordingWriter.open(this.config.recordFile, { started: new Date(), intervalMs: this.intervalMs, source: this.source.info });
       this.message = 'starting…';
       this.scheduleRender();
       await this.source.start((event) => this.dispatch({ type: 'source', event }));
@@ -201,7 +207,7 @@ export class App {
       rows: screen.rows,
       depth: this.io.depth,
       title: this.source.info.title,
-      intervalMs: this.config.intervalMs,
+      intervalMs: this.intervalMs,
       unit: this.config.unit,
       message: this.message,
       messageIsError: this.messageIsError,
@@ -235,7 +241,7 @@ export class App {
       }
       this.screen?.destroy();
       for (const c of this.cleanups) c();
-      if (this.config.headless && this.started) this.io.stdout.write(this.summary.format({ title: this.source.info.title, intervalMs: this.config.intervalMs, unit: this.config.unit }));
+      if (this.config.headless && this.started) this.io.stdout.write(this.summary.format({ title: this.source.info.title, intervalMs: this.intervalMs, unit: this.config.unit }));
       if (error !== undefined) {
         this.io.stderr.write(`${formatError(error)}\n`);
         if (process.env.HEAT_TRACER_DEBUG && error instanceof Error) this.io.stderr.write(`${error.stack}\n`);
