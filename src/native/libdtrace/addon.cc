@@ -1,7 +1,7 @@
 //! N-API binding to libdtrace: a `Consumer` in the spirit of node-libdtrace (open, setopt,
-//! compile, go, work, aggwalk, stop, close). Slow calls (compile, go, work, aggwalk, stop) run on
-//! the libuv thread pool and return Promises, one at a time per consumer, so the event loop
-//! never waits for libdtrace (Oracle's attach of many probes takes tens of seconds).
+//! strcompile, go, work, aggwalk, stop, close). Slow calls (strcompile, go, work, aggwalk, stop)
+//! run on the libuv thread pool and return Promises, one at a time per consumer, so the event
+//! loop never waits for libdtrace (Oracle's attach of many probes takes tens of seconds).
 #define NAPI_VERSION 8
 #include <node_api.h>
 
@@ -222,8 +222,17 @@ struct CompileOp : Op {
     std::vector<char *> argv;
     for (auto &a : args) argv.push_back(&a[0]);
     argv.push_back(nullptr);
-    dtrace_prog_t *prog = dtrace_program_strcompile(c->dtp, program.c_str(), DTRACE_PROBESPEC_NAME, 0,
-                                                    (int)args.size(), argv.data());
+    // Compiled as a file (fcompile on a memory stream), as `dtrace -s` does: only then do error
+    // messages carry "line N", and a leading #! line is accepted. ETAGS adds "[D_TAG]" codes.
+    if (program.empty()) program = "\n";
+    FILE *fp = fmemopen(&program[0], program.size(), "r");
+    if (fp == nullptr) {
+      ok = false;
+      err = "cannot open a memory stream for the D program";
+      return;
+    }
+    dtrace_prog_t *prog = dtrace_program_fcompile(c->dtp, fp, DTRACE_C_ETAGS, (int)args.size(), argv.data());
+    fclose(fp);
     if (prog == nullptr) return fail("cannot compile the D program");
     // dtrace(1)'s order: compile, set handlers, enable. The error handler compiles an ERROR
     // clause of its own, which needs an initialised handle and must come before the first
@@ -487,13 +496,13 @@ static napi_value Compile(napi_env env, napi_callback_info info) {
   if (c == nullptr) return nullptr;
   if (c->compiled) {
     // Oracle sizes its statement table at the first dtrace_program_exec: one program per handle.
-    napi_throw_error(env, "EONCE", "compile() can be called once per consumer");
+    napi_throw_error(env, "EONCE", "strcompile() can be called once per consumer");
     return nullptr;
   }
   CompileOp *op = new CompileOp();
   if (argc < 1 || !get_string(env, argv[0], &op->program) || (argc >= 2 && !get_strings(env, argv[1], &op->args))) {
     delete op;
-    napi_throw_type_error(env, nullptr, "compile(program, argv?): program must be a string, argv strings");
+    napi_throw_type_error(env, nullptr, "strcompile(program, argv?): program must be a string, argv strings");
     return nullptr;
   }
   c->compiled = true;
@@ -540,7 +549,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"setopt", nullptr, Setopt, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"createProcess", nullptr, CreateProcess, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"grabProcess", nullptr, GrabProcess, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"compile", nullptr, Compile, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"strcompile", nullptr, Compile, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"go", nullptr, Go, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"work", nullptr, Work, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"aggwalk", nullptr, Aggwalk, nullptr, nullptr, nullptr, napi_default, nullptr},
