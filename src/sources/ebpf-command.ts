@@ -1,73 +1,54 @@
-//! Starts the `-c` command for the native eBPF engine so that none of its syscalls is missed: it
-//! stops itself before exec, the engine learns its pid, loads the programs filtered on that pid,
-//! then lets it run. Its stdout and stderr go to a log file, never to the user's terminal.
+//! What the native eBPF engine adds to the shared -c command wrapper (held-command.ts): the
+//! programs attach in milliseconds, not bpftrace's second, so before attaching it waits until the
+//! wrapper shell has finished starting and sits in its read() of stdin. Otherwise the shell's own
+//! start-up syscalls (dash calls getppid) would be counted under the command's pid.
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { HeatError } from '../errors';
+import { syscallNumber } from './syscall-names';
 
-/** How long a command may take to reach its stop (a loaded machine, a slow /bin/sh). */
-const STOP_TIMEOUT_MS = 5000;
+/** How long the wrapper may take to start (a loaded machine, setpriv then /bin/sh). */
+const HOLD_TIMEOUT_MS = 5000;
 const POLL_MS = 1;
 
-/** A command that has stopped itself, pid known, not yet running its program. */
-export interface StoppedCommand {
-  child: ChildProcess;
-  pid: number;
-  /** Lets it exec the program. */
-  resume(): void;
-}
-
-/** The process state letter from /proc/<pid>/stat ('T' stopped, 'Z' zombie), or null when gone. */
+/** The process state letter from /proc/<pid>/stat ('S', 'T', 'Z'...), or null when it is gone. */
 export function procState(pid: number): string | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces and parentheses: the state follows the last ')'.
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) || null;
+    const at = stat.lastIndexOf(')') + 2;
+    return stat.slice(at, at + 1) || null;
   } catch {
     return null;
   }
 }
 
+/** True when /proc/<pid>/syscall says the process is blocked in read() on fd 0. */
+export function blockedInStdinRead(syscallFile: string, readNr: number): boolean {
+  const [nr, fd] = syscallFile.trim().split(/\s+/);
+  return nr === String(readNr) && fd !== undefined && BigInt(fd) === 0n;
+}
+
 /**
- * Runs `command` through /bin/sh, which stops itself (SIGSTOP to its own pid) and, once resumed,
- * execs the command in the same process: the pid the programs filter on is the command's.
- * Resolves when the shell is stopped; rejects with HeatError 'command-failed' when it exits or
- * never stops. The shell's own `kill` is traced only by its return (its entry predates the
- * programs) and is not counted; the exec and everything after it are.
+ * Resolves once process `pid` is blocked reading its stdin (the held wrapper's `read`);
+ * rejects with HeatError 'command-failed' when it exits first or takes too long.
  */
-export async function startStopped(command: string, logFile: string): Promise<StoppedCommand> {
-  let fd: number;
-  try {
-    fd = fs.openSync(logFile, 'a');
-  } catch (err) {
-    throw new HeatError('command-failed', `cannot open the command's log file ${logFile}: ${(err as Error).message}`, { cause: err });
-  }
-  let child: ChildProcess;
-  try {
-    child = spawn('/bin/sh', ['-c', `kill -STOP $$ && exec ${command}`], { stdio: ['ignore', fd, fd] });
-  } finally {
-    fs.closeSync(fd); // the child has its own copy
-  }
-  const spawned = await new Promise<Error | null>((resolve) => {
-    child.once('spawn', () => resolve(null));
-    child.once('error', (err) => resolve(err));
-  });
-  if (spawned || child.pid === undefined) {
-    throw new HeatError('command-failed', `cannot start the command: ${spawned?.message ?? 'no pid'}`, { cause: spawned });
-  }
-  const pid = child.pid;
-  const deadline = Date.now() + STOP_TIMEOUT_MS;
+export async function waitUntilHeld(pid: number, exited: () => boolean): Promise<void> {
+  const readNr = syscallNumber('read');
+  if (readNr === undefined) throw new HeatError('command-failed', `no read() syscall number for ${process.arch}`);
+  const deadline = Date.now() + HOLD_TIMEOUT_MS;
   for (;;) {
-    const state = procState(pid);
-    if (state === 'T' || state === 't') break;
-    if (state === null || state === 'Z' || child.exitCode !== null || Date.now() > deadline) {
-      if (state !== null && state !== 'Z') child.kill('SIGKILL');
-      throw new HeatError('command-failed', `the command did not start: /bin/sh ${state === null || state === 'Z' ? 'exited' : 'never stopped'}`, {
-        hint: `its output is in ${logFile}`,
-      });
+    let text = '';
+    try {
+      text = fs.readFileSync(`/proc/${pid}/syscall`, 'utf8');
+    } catch {
+      // gone, or not readable yet: the checks below decide
     }
+    if (text !== '' && blockedInStdinRead(text, readNr)) return;
+    if (exited() || procState(pid) === null || procState(pid) === 'Z') {
+      throw new HeatError('command-failed', 'the command exited before tracing started');
+    }
+    if (Date.now() > deadline) throw new HeatError('command-failed', `the command's wrapper did not start within ${HOLD_TIMEOUT_MS / 1000} s`);
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
-  return { child, pid, resume: () => void process.kill(pid, 'SIGCONT') };
 }

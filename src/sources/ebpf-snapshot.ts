@@ -5,6 +5,7 @@
 import { CumulativeDeltas } from '../model/deltas';
 import { llquantizeBucketByIndex, type LlquantizeSpec } from '../model/buckets';
 import type { Aggregation, Bucket, Snapshot } from '../model/snapshot';
+import { PRESET_LLQUANTIZE } from './presets';
 import { syscallLabel } from './syscall-names';
 
 /** Sizes compiled into the BPF programs (src/native/ebpf/heat-layout.h); the addon reports its own. */
@@ -37,8 +38,13 @@ export interface EbpfPreset {
   keyLabel(key: number): string;
 }
 
-/** llquantize(ns, 2, 0, 35, 8): the layout of scripts/presets/syscall.bt, 141 buckets. */
-export const SYSCALL_LLQUANTIZE: LlquantizeSpec = { factor: 2, low: 0, high: 35, nsteps: 8 };
+/** llquantize(ns, 2, 0, 35, 8), 141 buckets: the layout the bpftrace presets compute too. */
+export const SYSCALL_LLQUANTIZE: LlquantizeSpec = {
+  factor: PRESET_LLQUANTIZE.factor,
+  low: PRESET_LLQUANTIZE.low,
+  high: PRESET_LLQUANTIZE.high,
+  nsteps: PRESET_LLQUANTIZE.nsteps,
+};
 
 /** The presets with a native program, by name. */
 export const EBPF_PRESETS: Readonly<Record<string, EbpfPreset>> = {

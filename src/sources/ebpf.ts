@@ -3,11 +3,13 @@
 //! per-interval Snapshots, like the bpftrace source does for the same preset, at a fraction of
 //! bpftrace's cost per traced event.
 
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HeatError } from '../errors';
 import { ebpfAvailable, ebpfObjectPath, loadEbpfAddon, type EbpfAddon, type EbpfHandle } from './ebpf-addon';
-import { procState, startStopped, type StoppedCommand } from './ebpf-command';
+import { procState, waitUntilHeld } from './ebpf-command';
+import { HeldCommand, resolveExecutable } from './held-command';
 import { EBPF_PRESETS, EbpfIntervals, type EbpfPreset } from './ebpf-snapshot';
 import type { Emit, Source, SourceInfo } from './source';
 
@@ -19,9 +21,9 @@ export interface EbpfSourceOptions {
   intervalMs: number;
   /** Trace only this process (all its threads). */
   pid?: number | null;
-  /** Run this command (through /bin/sh) and trace only it; the source ends when it exits. */
+  /** Run this command and trace only it (split and started as held-command.ts does for bpftrace); the source ends when it exits. */
   command?: string | null;
-  /** Where the command's stdout and stderr go; default a file in the temp directory. */
+  /** Where the command's stdout and stderr go (default: held-command's DEFAULT_COMMAND_LOG). */
   commandLogFile?: string;
 }
 
@@ -29,10 +31,10 @@ export interface EbpfSourceOptions {
 export class EbpfSource implements Source {
   readonly info: SourceInfo;
   private readonly preset: EbpfPreset;
-  private readonly logFile: string;
   private addon: EbpfAddon | null = null;
   private handle: EbpfHandle | null = null;
-  private command: StoppedCommand | null = null;
+  private command: HeldCommand | null = null;
+  private commandDir: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   private intervals: EbpfIntervals;
   private emit: Emit | null = null;
@@ -47,7 +49,6 @@ export class EbpfSource implements Source {
     if (opts.pid != null && opts.command != null) throw new HeatError('ebpf-target', 'choose one of -p and -c');
     this.preset = preset;
     this.intervals = new EbpfIntervals(preset);
-    this.logFile = opts.commandLogFile ?? path.join(os.tmpdir(), `heat-tracer-tui-${process.pid}-command.log`);
     this.info = {
       engine: 'ebpf',
       title: preset.title,
@@ -55,7 +56,7 @@ export class EbpfSource implements Source {
         preset: preset.name,
         entryTime: 'task-local storage',
         ...(opts.pid != null ? { pid: opts.pid } : {}),
-        ...(opts.command != null ? { command: opts.command, commandLogFile: this.logFile } : {}),
+        ...(opts.command != null ? { command: opts.command } : {}),
       },
     };
   }
@@ -77,29 +78,53 @@ export class EbpfSource implements Source {
       }
       tgid = this.opts.pid;
     } else if (this.opts.command != null) {
-      this.command = await startStopped(this.opts.command, this.logFile);
-      tgid = this.command.pid;
-      this.info.detail = { ...this.info.detail, commandPid: tgid };
+      tgid = await this.startCommand(this.opts.command);
     }
     try {
       this.handle = this.addon.open(ebpfObjectPath(this.preset.name) as string, tgid);
     } catch (err) {
-      this.command?.child.kill('SIGKILL');
-      this.command = null;
+      await this.stopCommand();
       throw loadError(err);
     }
     this.startedAt = Date.now();
-    if (this.command) {
-      const { child } = this.command;
-      child.once('exit', () => void this.finish('command-exited'));
-      this.command.resume();
-    }
+    this.command?.release();
     this.timer = setInterval(() => this.tick(), this.opts.intervalMs);
   }
 
   stop(): Promise<void> {
     if (!this.stopping) this.stopping = this.release(true);
     return this.stopping;
+  }
+
+  /** Starts the -c command held before its exec, and waits until it sits in the wrapper's read. */
+  private async startCommand(command: string): Promise<number> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heat-tracer-tui-ebpf-'));
+    this.commandDir = dir;
+    let held: HeldCommand;
+    try {
+      held = new HeldCommand({ command, dir, logFile: this.opts.commandLogFile, setpriv: resolveExecutable('setpriv') });
+    } catch (err) {
+      await this.stopCommand();
+      throw err;
+    }
+    this.command = held;
+    const pid = held.start(() => void this.finish('command-exited'));
+    try {
+      await waitUntilHeld(pid, () => held.exited);
+    } catch (err) {
+      await this.stopCommand();
+      throw err;
+    }
+    this.info.detail = { ...this.info.detail, commandPid: pid, commandLogFile: held.logFile };
+    return pid;
+  }
+
+  private async stopCommand(): Promise<void> {
+    const cmd = this.command;
+    this.command = null;
+    if (cmd) await cmd.stop();
+    if (this.commandDir) fs.rmSync(this.commandDir, { recursive: true, force: true });
+    this.commandDir = null;
   }
 
   private tick(): void {
@@ -121,7 +146,7 @@ export class EbpfSource implements Source {
 
   /** The source ends by itself: last partial interval, release, then 'end'. */
   private async finish(reason: 'command-exited' | 'finished' | 'died', error?: HeatError): Promise<void> {
-    if (this.stopping) return;
+    if (this.stopping || !this.handle) return; // before attach, start() reports the failure
     this.stopping = this.release(reason !== 'died');
     await this.stopping;
     this.emit?.({ type: 'end', reason, ...(error ? { error } : {}) });
@@ -139,15 +164,7 @@ export class EbpfSource implements Source {
     }
     if (this.addon && this.handle) this.addon.close(this.handle);
     this.handle = null;
-    const cmd = this.command;
-    this.command = null;
-    if (cmd && cmd.child.exitCode === null && cmd.child.signalCode === null) {
-      const exited = new Promise<void>((resolve) => cmd.child.once('exit', () => resolve()));
-      cmd.child.kill('SIGTERM');
-      const timeout = setTimeout(() => cmd.child.kill('SIGKILL'), 1000);
-      await exited;
-      clearTimeout(timeout);
-    }
+    await this.stopCommand();
   }
 }
 

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { llquantizeIndexOf, llquantizeLayout } from '../../src/model/buckets';
+import { presetPlan } from '../../src/sources/presets';
 import { syscallLabel } from '../../src/sources/syscall-names';
 import { cumulativeSnapshot, EBPF_LAYOUT, EBPF_PRESETS, EbpfIntervals, SYSCALL_LLQUANTIZE, type EbpfRows } from '../../src/sources/ebpf-snapshot';
 
@@ -50,12 +51,16 @@ test('the layout sizes in heat-layout.h match the TypeScript side and the preset
   assert.equal(llquantizeLayout(SYSCALL_LLQUANTIZE).length, EBPF_LAYOUT.buckets);
 });
 
-test('the syscall preset overflows where the bpftrace preset does', () => {
-  const bt = fs.readFileSync(path.join(ROOT, 'scripts', 'presets', 'syscall.bt'), 'utf8');
-  const m = /\$p > (\d+) \? (\d+) : \$b/.exec(bt);
-  assert.ok(m, 'syscall.bt clamps its bucket index');
-  assert.equal(Number(m[2]), N - 1);
-  assert.equal(Number(m[1]), SYSCALL_LLQUANTIZE.high);
+test('each native preset reads like the bpftrace preset of the same name', () => {
+  for (const preset of Object.values(EBPF_PRESETS)) {
+    const plan = presetPlan(preset.name, { pid: null, command: false });
+    const [agg] = Object.values(plan.aggregations);
+    assert.equal(preset.title, plan.title);
+    assert.equal(preset.aggregation, agg.name);
+    assert.equal(preset.kind, agg.kind);
+    assert.equal(preset.unit, agg.unit);
+    assert.deepEqual({ kind: 'llquantize', ...preset.spec }, agg.emulated);
+  }
 });
 
 test('map rows become buckets of the preset layout keyed by syscall name', () => {
