@@ -67,6 +67,12 @@ export class App {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 
+  /** What is traced and by which engine: "syscall latency (ebpf)". */
+  private get title(): string {
+    const { title, engine } = this.source.info;
+    return engine === 'demo' || engine === 'replay' || title.includes(`(${engine})`) ? title : `${title} (${engine})`;
+  }
+
   /** The source's own interval (a replay's recorded one), else the configured one. */
   private get intervalMs(): number {
     const recorded = this.source.info.detail?.intervalMs;
@@ -206,7 +212,7 @@ export class App {
       cols: screen.cols,
       rows: screen.rows,
       depth: this.io.depth,
-      title: this.source.info.title,
+      title: this.title,
       intervalMs: this.intervalMs,
       unit: this.config.unit,
       message: this.message,
@@ -241,7 +247,7 @@ export class App {
       }
       this.screen?.destroy();
       for (const c of this.cleanups) c();
-      if (this.config.headless && this.started) this.io.stdout.write(this.summary.format({ title: this.source.info.title, intervalMs: this.intervalMs, unit: this.config.unit }));
+      if (this.config.headless && this.started) this.io.stdout.write(this.summary.format({ title: this.title, intervalMs: this.intervalMs, unit: this.config.unit }));
       if (error !== undefined) {
         this.io.stderr.write(`${formatError(error)}\n`);
         if (process.env.HEAT_TRACER_DEBUG && error instanceof Error) this.io.stderr.write(`${error.stack}\n`);
