@@ -40,7 +40,14 @@ function buildOne(name) {
     console.error(`heat-tracer-tui: optional ${name} engine not built: node-gyp not found`);
     return;
   }
-  const res = spawnSync(gyp[0], [gyp[1], 'rebuild'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  // node-gyp downloads Node's headers unless told where they are: use the installed ones, so the
+  // build works offline (npm passes its own `nodedir` setting as npm_config_nodedir).
+  const args = [gyp[1], 'rebuild'];
+  const prefix = path.join(path.dirname(process.execPath), '..');
+  if (!process.env.npm_config_nodedir && fs.existsSync(path.join(prefix, 'include', 'node', 'common.gypi'))) {
+    args.push(`--nodedir=${path.resolve(prefix)}`);
+  }
+  const res = spawnSync(gyp[0], args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
   if (res.status !== 0) {
     const tail = `${res.stdout || ''}${res.stderr || ''}`.trim().split('\n').slice(-15).join('\n');
     console.error(`heat-tracer-tui: optional ${name} engine not built: compiling it failed:\n${tail}`);
