@@ -37,8 +37,8 @@ static void note(Consumer *c, const char *msg) {
 
 static int on_drop(const dtrace_dropdata_t *d, void *arg) {
   Consumer *c = (Consumer *)arg;
+  // Drops are counted, not described: they reach the Snapshot as `lost`.
   c->drops += (double)d->dtdda_drops;
-  note(c, d->dtdda_msg);
   return DTRACE_HANDLE_OK;
 }
 
