@@ -125,9 +125,10 @@ function merged(byKey: Map<string, Bucket[][]>): Record<string, Bucket[]> {
 
 function decodePart(part: string, decoder: KeyPartDecoder, opts: ReadingsOptions): string {
   const text = part.replace(/^"(.*)"$/, '$1');
-  if (decoder === 'plain' || !/^\d+$/.test(text)) return text;
+  if (decoder === 'plain' || !/^-?\d+$/.test(text)) return text;
   const n = Number(text);
   if (decoder === 'syscall') return syscallLabel(n, opts.arch);
+  if (n < 0) return text;
   const major = Math.floor(n / 2 ** 20);
   const minor = n % 2 ** 20;
   return opts.blockDevName?.(major, minor) ?? `${major}:${minor}`;
