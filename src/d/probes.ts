@@ -89,22 +89,23 @@ function allSyscalls(arch: SyscallArch): { nr: number; name: string }[] {
  */
 export function mapProbe(desc: ProbeDesc, arch: SyscallArch, sink: DiagnosticSink, zdefs: boolean): ProbeTarget[] {
   let { provider, module, func, name } = desc;
-  if (/\$/.test(desc.text)) {
-    sink.error('d-unsupported', `macro variables in probe descriptions ('${desc.text}') are not supported`, desc.span);
-    return [];
-  }
   // A bare name is unambiguous for these: DTrace finds them in exactly one provider.
   if (provider === '' && module === '' && func === '') {
     if (name === 'BEGIN' || name === 'END' || name === 'ERROR') provider = 'dtrace';
     else if (/^(profile|tick)-/.test(name)) provider = 'profile';
   }
-  const base = provider.replace(/[0-9]+$/, '');
+  // pid1234, pid$target, usdt$1: the provider's name without its process part.
+  const base = provider.replace(/(\$\$?\w+|[0-9]+)$/, '');
   if (provider === '' || hasGlob(provider)) {
     sink.error('d-unsupported', `probe description '${desc.text}' needs a provider (it would match kernel function probes too); write e.g. 'syscall::${func || '*'}:${name || 'entry'}'`, desc.span);
     return [];
   }
   if (base in REFUSED_PROVIDERS) {
     sink.error('d-unsupported', `the '${base}' provider is not supported: ${REFUSED_PROVIDERS[base]}`, desc.span);
+    return [];
+  }
+  if (/\$/.test(desc.text)) {
+    sink.error('d-unsupported', `macro variables in probe descriptions ('${desc.text}') are not supported`, desc.span);
     return [];
   }
   const noMatch = (why: string): ProbeTarget[] => {
