@@ -103,11 +103,12 @@ function headerProblem(found) {
 /** Prerequisites this machine lacks for building the libdtrace addon; empty when it can be built. */
 function missing() {
   const found = locate();
-  const out = [];
-  const where = process.env[PREFIX_VAR] ? ` (looked under ${PREFIX_VAR}=${process.env[PREFIX_VAR]} and standard paths)` : ` (standard paths; set ${PREFIX_VAR} to name an install prefix)`;
-  if (!found.headerDir) out.push(`dtrace.h${where}`);
-  if (!found.library) out.push(`the libdtrace library${where}`);
-  if (out.length > 0) return out;
+  const what = [found.headerDir ? null : 'dtrace.h', found.library ? null : 'the libdtrace library'].filter(Boolean);
+  if (what.length > 0) {
+    const prefix = process.env[PREFIX_VAR];
+    const where = prefix ? `under ${PREFIX_VAR}=${prefix} or in standard paths` : `in standard paths (set ${PREFIX_VAR} to name an install prefix)`;
+    return [`${what.join(' and ')} ${where}`];
+  }
   const problem = headerProblem(found);
   return problem ? [problem] : [];
 }
