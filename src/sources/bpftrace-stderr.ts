@@ -69,7 +69,7 @@ export function bpftraceFailure(stderr: readonly string[], files: ProgramFiles, 
     diagnostics.push({ code: 'bpftrace', message: e.message, line: e.line, column: e.column ?? 1, length: e.length ?? 1, severity: 'error' });
   }
   const code = classify(first.message, died);
-  const message = diagnostics.length > 0 ? `bpftrace rejected ${files.displayFile}: ${first.message}` : `bpftrace: ${first.message}`;
+  const message = diagnostics.length > 0 ? `bpftrace rejected ${files.displayFile}` : `bpftrace: ${first.message}`;
   return new HeatError(code, message, {
     hint: hintFor(code, first.message),
     exitCode: EXIT.runtime,

@@ -45,6 +45,8 @@ export class BpftraceSource implements Source {
   private dir: string | null = null;
   private run: RunProgram | null = null;
   private files: ProgramFiles | null = null;
+  /** How bpftrace was started (binary, arguments), for the dry run that explains a failure. */
+  private invocation: { bpftrace: string; args: string[] } | null = null;
   private readonly readings: BpftraceReadings;
   private readonly deltas = new CumulativeDeltas();
   private readonly stderr: string[] = [];
@@ -88,6 +90,7 @@ export class BpftraceSource implements Source {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heat-tracer-tui-'));
     try {
       const args = this.prepare();
+      this.invocation = { bpftrace, args };
       await this.spawn(bpftrace, args);
     } catch (err) {
       await this.cleanup();
@@ -238,7 +241,7 @@ export class BpftraceSource implements Source {
       this.t0 = Date.now();
       this.settleStart();
     } else if (!wasReady) {
-      this.settleStart(bpftraceFailure(this.stderr, files, { code, signal }));
+      this.settleStart(await this.explainFailure({ code, signal }));
     }
     let end: SourceEvent | null = null;
     if (this.ready) {
@@ -250,6 +253,26 @@ export class BpftraceSource implements Source {
     await this.cleanup();
     for (const w of this.closeWaiters.splice(0)) w();
     if (end) this.emit(end);
+  }
+
+  /**
+   * The error for a bpftrace that failed to start. When bpftrace blames the lines the tool
+   * appended, the user's text is most likely unfinished (an unclosed brace swallows what follows):
+   * bpftrace's dry run (-d) of the text alone then says what is wrong, where (about 0.2 s).
+   */
+  private async explainFailure(exit: { code: number | null; signal: string | null }): Promise<HeatError> {
+    const files = this.files as ProgramFiles;
+    const err = bpftraceFailure(this.stderr, files, exit);
+    const pastSource = this.stderr.map(parseStderrLine).some((m) => m?.severity === 'error' && m.file === files.programPath && (m.line ?? 0) > files.sourceLines);
+    if (err.diagnostics.length > 0 || !pastSource || !this.invocation || !this.dir || !this.run) return err;
+    const alone = path.join(this.dir, 'alone');
+    fs.mkdirSync(alone);
+    const programPath = path.join(alone, path.basename(files.programPath));
+    fs.writeFileSync(programPath, this.run.text.split('\n').slice(0, files.sourceLines).join('\n'), { mode: 0o600 });
+    const args = [...this.invocation.args.slice(0, -1), '-d', programPath];
+    const stderr = await new Promise<string>((resolve) => execFile(this.invocation!.bpftrace, args, { timeout: 10000, maxBuffer: 64 * 1024 * 1024 }, (_e, _out, errText) => resolve(String(errText))));
+    const dry = bpftraceFailure(stderr.split('\n'), { ...files, programPath }, exit);
+    return dry.diagnostics.length > 0 ? dry : err;
   }
 
   stop(): Promise<void> {

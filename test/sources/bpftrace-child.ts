@@ -9,6 +9,8 @@ import { presetPlan } from '../../src/sources/presets';
 
 async function main(): Promise<void> {
   const [what, interval, command] = process.argv.slice(2);
+  // `node --test dist/test` runs every .js under test/, this one too: without arguments, do nothing.
+  if (what === undefined) return;
   const intervalMs = Number(interval ?? 200);
   const plan = what.endsWith('.bt') ? btScriptPlan(what) : presetPlan(what, { pid: null, command: command !== undefined });
   const source = new BpftraceSource(plan, { intervalMs, pid: null, command: command ?? null });
