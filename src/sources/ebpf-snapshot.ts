@@ -15,6 +15,8 @@ export const EBPF_LAYOUT = { maxKeys: 512, buckets: 141 } as const;
 export interface EbpfRows {
   /** Keys that have counted, ascending; row i of `counts` belongs to keys[i]. */
   keys: readonly number[];
+  /** For presets with raw keys (a dev_t), what keys[i] stands for; 0 while not yet known. */
+  rawKeys?: readonly number[];
   /** keys.length rows of `buckets` counts each, row-major. */
   counts: ArrayLike<number>;
   /** Events dropped since load (a key out of range, a failed allocation). */
@@ -34,8 +36,24 @@ export interface EbpfPreset {
   unit: 'ns';
   /** The bucket layout: index i of a row is bucket i of this spec's layout. */
   spec: LlquantizeSpec;
-  /** Turns a key number (a syscall number) into its label. */
-  keyLabel(key: number): string;
+  /**
+   * The label of row `key` (a syscall number, or an index standing for `raw`), or null when the
+   * row cannot be named yet (its raw key not yet visible): its counts wait for the next read.
+   */
+  keyLabel(key: number, raw: number, names: KeyNames): string | null;
+}
+
+/** Names the pure code cannot look up itself (ebpf.ts asks the system). */
+export interface KeyNames {
+  /** A disk's name ("vda") from its major and minor numbers. */
+  blockDevName?(major: number, minor: number): string | undefined;
+}
+
+/** A kernel dev_t (major << 20 | minor, as block tracepoints give it) as a disk name or "major:minor". */
+export function blockDevLabel(dev: number, names: KeyNames): string {
+  const major = Math.floor(dev / 2 ** 20);
+  const minor = dev % 2 ** 20;
+  return names.blockDevName?.(major, minor) ?? `${major}:${minor}`;
 }
 
 /** llquantize(ns, 2, 0, 35, 8), 141 buckets: the layout the bpftrace presets compute too. */
@@ -46,28 +64,24 @@ export const SYSCALL_LLQUANTIZE: LlquantizeSpec = {
   nsteps: PRESET_LLQUANTIZE.nsteps,
 };
 
-/** The presets with a native program, by name. */
+const LAYOUT = { kind: 'llquantize', unit: 'ns', spec: SYSCALL_LLQUANTIZE } as const;
+
+/** The presets with a native program, by name; names, titles and layout as in presets.ts. */
 export const EBPF_PRESETS: Readonly<Record<string, EbpfPreset>> = {
-  syscall: {
-    name: 'syscall',
-    object: 'syscall.bpf.o',
-    title: 'syscall latency',
-    aggregation: 'syscall',
-    kind: 'llquantize',
-    unit: 'ns',
-    spec: SYSCALL_LLQUANTIZE,
-    keyLabel: (nr) => syscallLabel(nr),
-  },
+  syscall: { name: 'syscall', object: 'syscall.bpf.o', title: 'syscall latency', aggregation: 'syscall', ...LAYOUT, keyLabel: (nr) => syscallLabel(nr) },
+  io: { name: 'io', object: 'io.bpf.o', title: 'block I/O latency', aggregation: 'io', ...LAYOUT, keyLabel: (_, dev, names) => (dev === 0 ? null : blockDevLabel(dev, names)) },
+  runq: { name: 'runq', object: 'runq.bpf.o', title: 'run queue latency', aggregation: 'runq', ...LAYOUT, keyLabel: () => '' },
 };
 
 /**
  * The cumulative Snapshot for one read: each key's nonzero counts as buckets of the preset's
  * layout. Two keys with the same label (cannot happen for syscalls) would have their counts summed.
  */
-export function cumulativeSnapshot(rows: EbpfRows, preset: EbpfPreset, tMs: number, buckets = EBPF_LAYOUT.buckets): Snapshot {
+export function cumulativeSnapshot(rows: EbpfRows, preset: EbpfPreset, tMs: number, names: KeyNames = {}, buckets = EBPF_LAYOUT.buckets): Snapshot {
   const keys: Record<string, Bucket[]> = {};
   for (let i = 0; i < rows.keys.length; i++) {
-    const label = preset.keyLabel(rows.keys[i]);
+    const label = preset.keyLabel(rows.keys[i], rows.rawKeys?.[i] ?? 0, names);
+    if (label === null) continue;
     const merging = keys[label] !== undefined;
     const out = keys[label] ?? (keys[label] = []);
     for (let b = 0; b < buckets; b++) {
@@ -93,11 +107,15 @@ export class EbpfIntervals {
   private readonly deltas = new CumulativeDeltas();
   private lostBefore = 0;
 
-  constructor(private readonly preset: EbpfPreset, private readonly buckets = EBPF_LAYOUT.buckets) {}
+  constructor(
+    private readonly preset: EbpfPreset,
+    private readonly names: KeyNames = {},
+    private readonly buckets = EBPF_LAYOUT.buckets,
+  ) {}
 
   /** The Snapshot of the interval that ends with this read, at `tMs` since the start. */
   next(rows: EbpfRows, tMs: number): Snapshot {
-    const snap = this.deltas.next(cumulativeSnapshot(rows, this.preset, tMs, this.buckets));
+    const snap = this.deltas.next(cumulativeSnapshot(rows, this.preset, tMs, this.names, this.buckets));
     const lost = Math.max(0, rows.lost - this.lostBefore);
     this.lostBefore = rows.lost;
     return { ...snap, lost };

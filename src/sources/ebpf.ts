@@ -16,7 +16,7 @@ import type { Emit, Source, SourceInfo } from './source';
 export { ebpfAvailable } from './ebpf-addon';
 
 export interface EbpfSourceOptions {
-  /** A preset with a native program (see EBPF_PRESETS): 'syscall'. */
+  /** A preset with a native program (see EBPF_PRESETS): 'syscall', 'io', 'runq'. */
   preset: string;
   intervalMs: number;
   /** Trace only this process (all its threads). */
@@ -48,7 +48,7 @@ export class EbpfSource implements Source {
     }
     if (opts.pid != null && opts.command != null) throw new HeatError('ebpf-target', 'choose one of -p and -c');
     this.preset = preset;
-    this.intervals = new EbpfIntervals(preset);
+    this.intervals = new EbpfIntervals(preset, { blockDevName });
     this.info = {
       engine: 'ebpf',
       title: preset.title,
@@ -165,6 +165,15 @@ export class EbpfSource implements Source {
     if (this.addon && this.handle) this.addon.close(this.handle);
     this.handle = null;
     await this.stopCommand();
+  }
+}
+
+/** A disk's name from the kernel ("vda"), through /sys/dev/block/MAJOR:MINOR. */
+function blockDevName(major: number, minor: number): string | undefined {
+  try {
+    return path.basename(fs.readlinkSync(`/sys/dev/block/${major}:${minor}`));
+  } catch {
+    return undefined;
   }
 }
 

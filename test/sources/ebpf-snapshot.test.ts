@@ -83,6 +83,20 @@ test('map rows become buckets of the preset layout keyed by syscall name', () =>
   assert.deepEqual(agg.keys.syscall_500, [{ lo: 2048, hi: 2560, count: 3 }]);
 });
 
+test('io rows are named by disk once their dev_t is known, and wait for it otherwise', () => {
+  const io = EBPF_PRESETS.io;
+  const names = { blockDevName: (major: number, minor: number) => (major === 254 && minor === 0 ? 'vda' : undefined) };
+  const read: EbpfRows = { keys: [0, 1, 2], rawKeys: [254 * 2 ** 20, 8 * 2 ** 20 + 16, 0], counts: new Float64Array(3 * N).fill(1), lost: 0 };
+  const snap = cumulativeSnapshot(read, io, 0, names);
+  assert.deepEqual(Object.keys(snap.aggregations.io.keys).sort(), ['8:16', 'vda']);
+  assert.equal(snap.aggregations.io.keys.vda.length, N);
+});
+
+test('the runq preset has one key, the empty one', () => {
+  const snap = cumulativeSnapshot(rows({ 0: { 40: 2 } }), EBPF_PRESETS.runq, 0);
+  assert.deepEqual(snap.aggregations.runq.keys, { '': [{ lo: 2048, hi: 2560, count: 2 }] });
+});
+
 test('an empty read still has the aggregation, with no keys', () => {
   const snap = cumulativeSnapshot(rows({}), SYSCALL, 0);
   assert.deepEqual(snap.aggregations[SYSCALL.aggregation].keys, {});

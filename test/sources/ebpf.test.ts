@@ -81,9 +81,9 @@ async function collect(source: EbpfSource, until?: Promise<unknown>): Promise<So
 }
 
 /** One key's buckets summed over every snapshot. */
-function bucketsOf(events: SourceEvent[], key: string): Bucket[] {
+function bucketsOf(events: SourceEvent[], key: string, agg = AGG): Bucket[] {
   const all: Bucket[] = [];
-  for (const ev of events) if (ev.type === 'snapshot') all.push(...(ev.snapshot.aggregations[AGG]?.keys[key] ?? []));
+  for (const ev of events) if (ev.type === 'snapshot') all.push(...(ev.snapshot.aggregations[agg]?.keys[key] ?? []));
   return all;
 }
 
@@ -139,6 +139,35 @@ test('stop() emits the last partial interval and kills a command still running',
   assert.ok(typeof cmdPid === 'number' && cmdPid > 0, 'the command pid is in info.detail');
   assert.ok(!fs.existsSync(`/proc/${cmdPid}`), 'the command is gone');
   assert.ok(!events.some((e) => e.type === 'end'), 'stop() is not an end of the source');
+});
+
+test('the io preset counts the direct writes of a -c command on its disk', async (t) => {
+  if (!needsEngine(t)) return;
+  if (!ebpfAvailable('io').ok) return t.skip(`io preset unavailable: ${(ebpfAvailable('io') as { why: string }).why}`);
+  // A file beside the build, on a real disk (the temp directory may be tmpfs).
+  const file = path.resolve(__dirname, `heat-ebpf-io-${process.pid}.tmp`);
+  const dev = fs.statSync(path.dirname(file)).dev;
+  const [major, minor] = [(dev >> 8) & 0xfff, (dev & 0xff) | ((dev >> 12) & 0xfff00)]; // glibc's gnu_dev_major/minor
+  const disk = path.basename(fs.readlinkSync(`/sys/dev/block/${major}:${minor}`));
+  const source = new EbpfSource({ preset: 'io', intervalMs: 100, command: `dd if=/dev/zero of=${file} bs=4k count=100 oflag=direct`, commandLogFile: '/dev/null' });
+  const events = await collect(source);
+  fs.rmSync(file, { force: true });
+  assert.deepEqual(events.at(-1), { type: 'end', reason: 'command-exited' });
+  const n = total(bucketsOf(events, disk, EBPF_PRESETS.io.aggregation));
+  // 100 writes, plus the few reads and metadata writes dd itself may cause.
+  assert.ok(n >= 100 && n <= 120, `${n} I/Os on ${disk}`);
+});
+
+test('the runq preset times the wakeups of a -c command that sleeps', async (t) => {
+  const w = needsEngine(t);
+  if (!w) return;
+  const source = new EbpfSource({ preset: 'runq', intervalMs: 100, command: `${w} 0 100 1000000`, commandLogFile: '/dev/null' });
+  const events = await collect(source);
+  const keys = new Set(events.flatMap((e) => (e.type === 'snapshot' ? Object.keys(e.snapshot.aggregations.runq.keys) : [])));
+  assert.deepEqual([...keys], ['']);
+  const n = total(bucketsOf(events, '', EBPF_PRESETS.runq.aggregation));
+  // Every sleep ends with a wakeup; preemptions add a few more.
+  assert.ok(n >= 100 && n < 1000, `${n} run queue waits`);
 });
 
 test('nothing stays loaded after the process holding the programs is killed with SIGKILL', async (t) => {

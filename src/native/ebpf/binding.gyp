@@ -6,7 +6,7 @@
     {
       'target_name': 'heat_bpf_objects',
       'type': 'none',
-      'sources': ['syscall.bpf.c'],
+      'sources': ['syscall.bpf.c', 'io.bpf.c', 'runq.bpf.c'],
       'rules': [
         {
           'rule_name': 'bpf_object',
@@ -14,7 +14,7 @@
           'inputs': ['heat.bpf.h', 'heat-layout.h'],
           'outputs': ['<(PRODUCT_DIR)/<(RULE_INPUT_ROOT).o'],
           'action': [
-            'clang', '-O2', '-g', '-target', 'bpf', '-Wall', '-Werror',
+            'clang', '-O2', '-g', '-target', 'bpf', '-mcpu=v3', '-Wall', '-Werror',
             '-idirafter', '/usr/include/<!(node -p "require(\'./prereqs.js\').multiarch()")',
             '-c', '<(RULE_INPUT_PATH)', '-o', '<@(_outputs)',
           ],

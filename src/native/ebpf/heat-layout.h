@@ -15,11 +15,14 @@
 #define HEAT_BUCKETS 141
 
 // Globals the BPF programs write and the loader reads through the mmapped .bss: which keys have
-// counts (so the loader reads only those rows of the per-CPU histograms), and events dropped
-// (a key out of range, a full map, a failed allocation).
+// counts (so the loader reads only those rows of the per-CPU histograms), events dropped (a key
+// out of range, a full map, a failed allocation), and, for presets whose keys are not small
+// numbers (a dev_t), the raw key each row index stands for (0 until it is known).
 struct heat_shared {
 	unsigned char seen[HEAT_MAX_KEYS];
 	unsigned long long lost;
+	unsigned long long raw_key[HEAT_MAX_KEYS];
+	unsigned int next_key;
 };
 
 #endif

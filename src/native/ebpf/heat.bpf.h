@@ -79,4 +79,32 @@ static __always_inline void count_latency(__u64 key, __u64 latency_ns)
 		shared.seen[s] = 1;
 }
 
+#ifdef HEAT_RAW_KEYS
+// Row indexes for keys that are not small numbers, handed out in order of first appearance.
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, HEAT_MAX_KEYS);
+	__type(key, __u64);
+	__type(value, __u32);
+} key_index SEC(".maps");
+
+// The row of `raw` (HEAT_MAX_KEYS when the rows are used up: counted as lost). Two CPUs seeing
+// a new key at once both take an index; the one whose insert loses uses the winner's.
+static __always_inline __u32 row_of(__u64 raw)
+{
+	__u32 *have = bpf_map_lookup_elem(&key_index, &raw);
+	if (have)
+		return *have;
+	__u32 n = __sync_fetch_and_add(&shared.next_key, 1);
+	if (n >= HEAT_MAX_KEYS)
+		return HEAT_MAX_KEYS;
+	if (bpf_map_update_elem(&key_index, &raw, &n, BPF_NOEXIST)) {
+		have = bpf_map_lookup_elem(&key_index, &raw);
+		return have ? *have : HEAT_MAX_KEYS;
+	}
+	shared.raw_key[n & (HEAT_MAX_KEYS - 1)] = raw;
+	return n;
+}
+#endif
+
 #endif

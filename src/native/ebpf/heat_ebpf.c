@@ -214,8 +214,9 @@ static napi_value js_open(napi_env env, napi_callback_info info)
 }
 
 /**
- * read(handle): { keys: number[], counts: Float64Array, lost: number } — cumulative counts
- * summed over CPUs; row i of `counts` (HEAT_BUCKETS long) belongs to keys[i]. Only keys that
+ * read(handle): { keys: number[], rawKeys: number[], counts: Float64Array, lost: number } —
+ * cumulative counts summed over CPUs; row i of `counts` (HEAT_BUCKETS long) belongs to keys[i],
+ * which stands for rawKeys[i] in presets with raw keys (0 while not yet known). Only keys that
  * have ever counted are read.
  */
 static napi_value js_read(napi_env env, napi_callback_info info)
@@ -235,11 +236,12 @@ static napi_value js_read(napi_env env, napi_callback_info info)
 	for (unsigned int k = 0; k < HEAT_MAX_KEYS; k++)
 		if (h->shared->seen[k])
 			keys[nkeys++] = k;
-	napi_value buffer, counts, key_array, result, v;
+	napi_value buffer, counts, key_array, raw_array, result, v;
 	double *out = NULL;
 	napi_create_arraybuffer(env, (size_t)nkeys * HEAT_BUCKETS * sizeof(double), (void **)&out, &buffer);
 	napi_create_typedarray(env, napi_float64_array, (size_t)nkeys * HEAT_BUCKETS, buffer, 0, &counts);
 	napi_create_array_with_length(env, (size_t)nkeys, &key_array);
+	napi_create_array_with_length(env, (size_t)nkeys, &raw_array);
 	for (int i = 0; i < nkeys; i++) {
 		if (bpf_map_lookup_elem(h->hist_fd, &keys[i], h->percpu))
 			return throw_errno(env, "cannot read the histogram map", errno);
@@ -252,9 +254,12 @@ static napi_value js_read(napi_env env, napi_callback_info info)
 		}
 		napi_create_uint32(env, keys[i], &v);
 		napi_set_element(env, key_array, (uint32_t)i, v);
+		napi_create_double(env, (double)h->shared->raw_key[keys[i]], &v);
+		napi_set_element(env, raw_array, (uint32_t)i, v);
 	}
 	napi_create_object(env, &result);
 	napi_set_named_property(env, result, "keys", key_array);
+	napi_set_named_property(env, result, "rawKeys", raw_array);
 	napi_set_named_property(env, result, "counts", counts);
 	napi_create_double(env, (double)h->shared->lost, &v);
 	napi_set_named_property(env, result, "lost", v);
