@@ -68,6 +68,10 @@ export function translateAggregation(xt: ExprTranslator, st: ProgramState, name:
       if (low === undefined || high === undefined || step === undefined) return fail('lquantize() bounds and step must be integer constants');
       if (step < 1n) return fail('lquantize() step must be a positive integer');
       if (high <= low) return fail('lquantize() high bound must be greater than the low bound');
+      if (low < 0n) {
+        sink.error('d-unsupported', "lquantize() with a negative low bound is not supported: bpftrace's lhist() starts at 0 or above", call.span);
+        return [];
+      }
       const levels = (high - low) / step;
       if (levels < 1n) return fail('lquantize() step is larger than the range');
       if (levels > 1000n) {

@@ -95,11 +95,12 @@ test('units are inferred from timestamp differences and their scaling', () => {
 });
 
 test('lquantize keeps DTrace edges: the top moves down to low + levels*step, the step defaults to 1', () => {
-  const p = plan('BEGIN { @a = lquantize(5, 0, 63, 2); @b = lquantize(1, -10, 10); @c = lquantize(2, 0, 100, 7); }');
+  const p = plan('BEGIN { @a = lquantize(5, 0, 63, 2); @b = lquantize(1, 10, 20); @c = lquantize(2, 0, 100, 7); }');
   assert.deepEqual(p.aggregations['@a'].linear, { low: 0, high: 62, step: 2 });
-  assert.deepEqual(p.aggregations['@b'].linear, { low: -10, high: 10, step: 1 });
+  assert.deepEqual(p.aggregations['@b'].linear, { low: 10, high: 20, step: 1 });
   assert.deepEqual(p.aggregations['@c'].linear, { low: 0, high: 98, step: 7 });
-  assert.match(p.program, /@b = lhist\(1, -10, 10, 1\);/);
+  assert.match(p.program, /@b = lhist\(1, 10, 20, 1\);/);
+  assert.deepEqual(errors('BEGIN { @a = lquantize(1, -10, 10); }'), ['1:14 d-unsupported']);
   assert.deepEqual(errors('BEGIN { @a = lquantize(1, 10, 0, 2); }'), ['1:14 d-semantic']);
   assert.deepEqual(errors('BEGIN { @a = lquantize(1, 0, 10000, 1); }'), ['1:14 d-unsupported']);
 });
