@@ -32,7 +32,10 @@ export interface WorkResult {
   exitStatus: number;
 }
 
-/** The addon's Consumer: one libdtrace handle, one D program. Async calls must not overlap. */
+/**
+ * The addon's Consumer: one libdtrace handle, one D program. Async calls must not overlap.
+ * One per process: Oracle's libdtrace 2.0.1 cannot start a second handle after closing one.
+ */
 export interface LibdtraceConsumer {
   setopt(name: string, value?: string): void;
   /** Runs argv stopped at exec: it starts at go() and is the program's $target. Before strcompile. */

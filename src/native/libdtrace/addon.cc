@@ -62,7 +62,8 @@ static int on_record(const dtrace_probedata_t *data, const dtrace_recdesc_t *rec
   if (rec == nullptr) return DTRACE_CONSUME_NEXT;
   if (rec->dtrd_action == DTRACEACT_EXIT) {
     c->sawExit = true;
-    c->exitStatus = *(const int32_t *)(data->dtpda_data + rec->dtrd_offset);
+    // Both libraries point dtpda_data at the current record when calling this.
+    c->exitStatus = *(const int32_t *)data->dtpda_data;
     return DTRACE_CONSUME_NEXT;
   }
   return DTRACE_CONSUME_THIS;
