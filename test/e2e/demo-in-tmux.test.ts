@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
-import { BIN, TmuxSession, tmuxAvailable } from './tmux-session';
+import { BIN, TmuxSession, tmuxAvailable, withExitCode } from './tmux-session';
 
 const heatRows = (screen: string) => screen.split('\n').slice(1, 44).join('\n');
 
 test('the demo in a real terminal draws coloured cells, pauses, zooms and quits with the terminal restored', { timeout: 60_000 }, async (t) => {
   if (!tmuxAvailable()) return t.skip('needs tmux (apt-get install tmux; .ci/run installs it)');
-  const s = new TmuxSession(`node ${BIN} --demo --interval 200`);
+  const s = new TmuxSession(withExitCode(`node ${BIN} --demo --interval 200`));
   try {
     // Coloured half-block cells appear (truecolor SGR on ▀/▄).
     await s.waitFor((scr) => /\x1b\[[0-9;]*38;2;\d+;\d+;\d+[0-9;]*m[▀▄]/.test(scr) && (scr.match(/[▀▄]/g) ?? []).length > 40, 15_000, true);
@@ -38,10 +39,12 @@ test('the demo in a real terminal draws coloured cells, pauses, zooms and quits 
 
 test('SIGTERM ends a live run with exit 0 and the terminal restored', { timeout: 30_000 }, async (t) => {
   if (!tmuxAvailable()) return t.skip('needs tmux (apt-get install tmux; .ci/run installs it)');
-  const s = new TmuxSession(`node ${BIN} --demo --interval 200`);
+  const s = new TmuxSession(withExitCode(`node ${BIN} --demo --interval 201`));
   try {
     await s.waitFor((scr) => /syscall latency/.test(scr));
-    const pid = s.query('#{pane_pid}');
+    // The pane runs a shell; the program is its child.
+    const shell = s.query('#{pane_pid}');
+    const pid = execFileSync('pgrep', ['-P', shell, '-f', 'heat-tracer-tui'], { encoding: 'utf8' }).trim();
     process.kill(Number(pid), 'SIGTERM');
     assert.equal(await s.waitForExit(), 0);
     assert.equal(s.query('#{alternate_on}'), '0');
