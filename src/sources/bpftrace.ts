@@ -7,7 +7,7 @@
 //! forked exits: node spawns from its main thread, which lives as long as the process). Without
 //! setpriv, bpftrace still dies of SIGPIPE at its next interval print once nobody reads its output.
 
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,7 @@ import { CumulativeDeltas } from '../model/deltas';
 import { parseBpftraceLine, type BpftraceMessage } from './bpftrace-json';
 import { buildRunProgram, CPID_MACRO, READY_MARKER, TICK_MARKER, type RunProgram } from './bpftrace-program';
 import { BpftraceReadings } from './bpftrace-readings';
+import { blockDevName, bpftraceVersion, dryRunStderr, lines, processExists } from './bpftrace-process';
 import { bpftraceFailure, parseStderrLine, type ProgramFiles } from './bpftrace-stderr';
 import { HeldCommand, resolveExecutable } from './held-command';
 import type { ProgramPlan } from './program-plan';
@@ -270,8 +271,7 @@ export class BpftraceSource implements Source {
     const programPath = path.join(alone, path.basename(files.programPath));
     fs.writeFileSync(programPath, this.run.text.split('\n').slice(0, files.sourceLines).join('\n'), { mode: 0o600 });
     const args = [...this.invocation.args.slice(0, -1), '-d', programPath];
-    const stderr = await new Promise<string>((resolve) => execFile(this.invocation!.bpftrace, args, { timeout: 10000, maxBuffer: 64 * 1024 * 1024 }, (_e, _out, errText) => resolve(String(errText))));
-    const dry = bpftraceFailure(stderr.split('\n'), { ...files, programPath }, exit);
+    const dry = bpftraceFailure(await dryRunStderr(this.invocation.bpftrace, args), { ...files, programPath }, exit);
     return dry.diagnostics.length > 0 ? dry : err;
   }
 
@@ -296,47 +296,5 @@ export class BpftraceSource implements Source {
   private removeDir(): void {
     if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
     this.dir = null;
-  }
-}
-
-/** Calls `onLine` for each complete line of a stream, and for a last unterminated one at its end. */
-function lines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
-  let buffered = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    const parts = (buffered + chunk).split('\n');
-    buffered = parts.pop() ?? '';
-    for (const line of parts) onLine(line);
-  });
-  stream.on('end', () => {
-    if (buffered !== '') onLine(buffered);
-    buffered = '';
-  });
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** "v0.17.0" from `bpftrace --version`, or null when it does not say. */
-function bpftraceVersion(bpftrace: string): Promise<string | null> {
-  return new Promise((resolve) => {
-    execFile(bpftrace, ['--version'], { timeout: 5000 }, (err, stdout) => {
-      resolve(err ? null : (/v?(\d+\.\d+\.\d+\S*)/.exec(stdout)?.[1] ?? null));
-    });
-  });
-}
-
-/** A disk's name from the kernel ("vda"), through /sys/dev/block/MAJOR:MINOR. */
-function blockDevName(major: number, minor: number): string | undefined {
-  try {
-    return path.basename(fs.readlinkSync(`/sys/dev/block/${major}:${minor}`));
-  } catch {
-    return undefined;
   }
 }
