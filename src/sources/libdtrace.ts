@@ -6,9 +6,10 @@ import path from 'node:path';
 import { dScriptPlan } from '../d/d-plan';
 import { EXIT, HeatError } from '../errors';
 import type { Unit } from '../model/snapshot';
-import { requireLibdtraceAddon, type LibdtraceAddon, type LibdtraceConsumer, type WorkResult } from './libdtrace-addon';
+import { requireLibdtraceAddon, type LibdtraceAddon, type LibdtraceConsumer } from './libdtrace-addon';
 import { formatScalarSummary, LibdtraceIntervals } from './libdtrace-aggregations';
 import { compileDiagnostic, splitCommand } from './libdtrace-diagnostics';
+import { WorkTally } from './libdtrace-work';
 import type { Emit, Source, SourceEvent, SourceInfo } from './source';
 
 export interface LibdtraceSourceOptions {
@@ -32,29 +33,22 @@ export interface LibdtraceSourceOptions {
 
 type EndReason = Extract<SourceEvent, { type: 'end' }>['reason'];
 
-/** At most this many runtime-error warnings are shown one by one; the rest are counted. */
-const MAX_FAULT_WARNINGS = 5;
 /** dtrace_work() calls allowed to drain buffers after dtrace_stop before giving up. */
 const MAX_DRAIN_CALLS = 50;
 
-/** The libdtrace source; one instance runs once. */
+/** The libdtrace source; one instance runs once (and one per process: see LibdtraceConsumer). */
 export class LibdtraceSource implements Source {
   readonly info: SourceInfo;
   private consumer: LibdtraceConsumer | null = null;
   private intervals: LibdtraceIntervals | null = null;
   private emit: Emit | null = null;
   private readonly workMs: number;
+  private readonly tally = new WorkTally();
   private startedAt = 0;
-  private lostSince = 0;
-  private faultsShown = 0;
-  private faultsHidden = 0;
-  private procs = 0;
-  private procsExited = 0;
-  private partialLine = '';
-  private sawExit = false;
+  private targets = 0;
   private ending = false;
-  private wake: (() => void) | null = null;
   private died: HeatError | null = null;
+  private wake: (() => void) | null = null;
   private starting: Promise<void> | null = null;
   private loopDone: Promise<EndReason | null> | null = null;
   private stopping: Promise<void> | null = null;
@@ -62,9 +56,10 @@ export class LibdtraceSource implements Source {
   constructor(private readonly opts: LibdtraceSourceOptions) {
     if (opts.pid != null && opts.command != null) throw new HeatError('libdtrace-target', 'choose one of -p and -c');
     this.workMs = opts.workMs ?? Math.max(10, Math.min(100, Math.floor(opts.intervalMs / 4)));
+    const target = opts.pid != null ? ` of pid ${opts.pid}` : opts.command ? ` of ${path.basename(opts.command.trim().split(/\s+/)[0])}` : '';
     this.info = {
       engine: 'libdtrace',
-      title: path.basename(opts.file),
+      title: `${path.basename(opts.file)}${target}`,
       detail: { script: opts.file, ...(opts.pid != null ? { pid: opts.pid } : {}), ...(opts.command != null ? { command: opts.command } : {}) },
     };
   }
@@ -74,6 +69,11 @@ export class LibdtraceSource implements Source {
     this.emit = emit;
     this.starting = this.open();
     return this.starting;
+  }
+
+  stop(): Promise<void> {
+    if (!this.stopping) this.stopping = this.release();
+    return this.stopping;
   }
 
   private async open(): Promise<void> {
@@ -99,13 +99,8 @@ export class LibdtraceSource implements Source {
     if (this.ending) return;
     this.intervals = new LibdtraceIntervals({ cumulative: addon.cumulative, units: this.opts.units ?? this.inferUnits() });
     this.startedAt = Date.now();
-    this.loopDone = this.loop();
+    this.loopDone = this.loop(c);
     void this.loopDone.then((reason) => (reason ? this.finish(reason) : undefined));
-  }
-
-  stop(): Promise<void> {
-    if (!this.stopping) this.stopping = this.release();
-    return this.stopping;
   }
 
   /**
@@ -120,28 +115,29 @@ export class LibdtraceSource implements Source {
   }
 
   private target(c: LibdtraceConsumer): void {
+    const fail = (code: string, err: unknown, exitCode: number = EXIT.runtime) => new HeatError(code, (err as Error).message, { cause: err, exitCode });
     if (this.opts.command != null) {
       let argv: string[];
       try {
         argv = splitCommand(this.opts.command);
+        if (argv.length === 0) throw new Error('the -c command is empty');
       } catch (err) {
-        throw new HeatError('libdtrace-command', `cannot parse the -c command: ${(err as Error).message}`, { exitCode: EXIT.usage });
+        throw fail('libdtrace-command', err, EXIT.usage);
       }
-      if (argv.length === 0) throw new HeatError('libdtrace-command', 'the -c command is empty', { exitCode: EXIT.usage });
-      const pid = this.wrap('libdtrace-command', () => c.createProcess(argv));
-      if (pid > 0) this.info.detail = { ...this.info.detail, commandPid: pid };
-      this.procs++;
+      try {
+        const pid = c.createProcess(argv);
+        if (pid > 0) this.info.detail = { ...this.info.detail, commandPid: pid };
+      } catch (err) {
+        throw fail('libdtrace-command', err);
+      }
+      this.targets++;
     } else if (this.opts.pid != null) {
-      this.wrap('pid-not-found', () => c.grabProcess(this.opts.pid as number));
-      this.procs++;
-    }
-  }
-
-  private wrap<T>(code: string, fn: () => T): T {
-    try {
-      return fn();
-    } catch (err) {
-      throw new HeatError(code, (err as Error).message, { cause: err });
+      try {
+        c.grabProcess(this.opts.pid);
+      } catch (err) {
+        throw fail('pid-not-found', err);
+      }
+      this.targets++;
     }
   }
 
@@ -175,30 +171,23 @@ export class LibdtraceSource implements Source {
   }
 
   /** work() every workMs, one Snapshot every intervalMs; returns why tracing ended by itself. */
-  private async loop(): Promise<EndReason | null> {
-    const c = this.consumer as LibdtraceConsumer;
+  private async loop(c: LibdtraceConsumer): Promise<EndReason | null> {
     let nextAt = this.startedAt + this.opts.intervalMs;
     while (!this.ending) {
-      let w: WorkResult;
       try {
-        w = await c.work();
-      } catch (err) {
-        this.died = new HeatError('libdtrace-work', (err as Error).message, { cause: err });
-        return 'died';
-      }
-      this.take(w);
-      if (w.status === 'done') return this.sawExit ? 'exit' : this.procs > 0 ? this.targetGone() : 'finished';
-      if (this.procs > 0 && this.procsExited >= this.procs) return this.targetGone();
-      if (Date.now() >= nextAt) {
-        try {
+        const w = await c.work();
+        this.send(this.tally.take(w));
+        if (w.status === 'done') return this.tally.sawExit ? 'exit' : this.targets > 0 ? this.targetGone() : 'finished';
+        if (this.targets > 0 && this.tally.procsExited >= this.targets) return this.targetGone();
+        if (Date.now() >= nextAt) {
           await this.interval(c);
-        } catch (err) {
-          this.died = new HeatError('libdtrace-aggwalk', (err as Error).message, { cause: err });
-          return 'died';
+          nextAt += this.opts.intervalMs;
+          // After a stall, skip the missed intervals rather than emit them back to back.
+          if (nextAt <= Date.now()) nextAt = Date.now() + this.opts.intervalMs;
         }
-        nextAt += this.opts.intervalMs;
-        // After a stall, skip the missed intervals rather than emit them back to back.
-        if (nextAt <= Date.now()) nextAt = Date.now() + this.opts.intervalMs;
+      } catch (err) {
+        this.died = new HeatError('libdtrace-died', `libdtrace failed: ${(err as Error).message}`, { cause: err });
+        return 'died';
       }
       if (!this.ending) await this.sleep(Math.max(0, Math.min(this.workMs, nextAt - Date.now())));
     }
@@ -223,34 +212,13 @@ export class LibdtraceSource implements Source {
     });
   }
 
-  /** Hands one work() result to the loop: output lines, lost events, warnings, exits. */
-  private take(w: WorkResult): void {
-    this.lostSince += w.drops;
-    this.procsExited += w.procsExited;
-    if (w.exited) this.sawExit = true;
-    if (w.output) this.output(w.output);
-    if (w.faults > 0 || w.messages.length > 0) {
-      for (const m of w.messages) {
-        if (this.faultsShown < MAX_FAULT_WARNINGS) {
-          this.faultsShown++;
-          this.emit?.({ type: 'warning', message: `dtrace: ${m}` });
-        } else this.faultsHidden++;
-      }
-      this.faultsHidden += Math.max(0, w.faults - w.messages.length);
-    }
-  }
-
-  private output(text: string): void {
-    const lines = (this.partialLine + text).split('\n');
-    this.partialLine = lines.pop() as string;
-    for (const line of lines) this.emit?.({ type: 'output', text: line });
+  private send(events: SourceEvent[]): void {
+    for (const e of events) this.emit?.(e);
   }
 
   private async interval(c: LibdtraceConsumer): Promise<void> {
     const records = await c.aggwalk();
-    const lost = this.lostSince;
-    this.lostSince = 0;
-    const { snapshot } = (this.intervals as LibdtraceIntervals).next(records, Date.now() - this.startedAt, lost);
+    const { snapshot } = (this.intervals as LibdtraceIntervals).next(records, Date.now() - this.startedAt, this.tally.takeLost());
     this.emit?.({ type: 'snapshot', snapshot });
   }
 
@@ -262,7 +230,7 @@ export class LibdtraceSource implements Source {
     this.emit?.({ type: 'end', reason, ...(error ? { error } : {}) });
   }
 
-  /** Stops tracing, drains, emits the last partial interval and the scalar summary, closes. */
+  /** Stops tracing, drains (END output), emits the last partial interval and the scalar summary, closes. */
   private async release(): Promise<void> {
     this.ending = true;
     this.wake?.();
@@ -274,17 +242,16 @@ export class LibdtraceSource implements Source {
         await c.stop();
         for (let i = 0; i < MAX_DRAIN_CALLS; i++) {
           const w = await c.work();
-          this.take(w);
+          this.send(this.tally.take(w));
           if (w.status === 'done') break;
         }
         await this.interval(c);
       } catch {
         // The last partial interval is lost; the handle is closed below either way.
       }
-      if (this.partialLine !== '') this.output('\n');
-      if (this.faultsHidden > 0) this.emit?.({ type: 'warning', message: `dtrace: ${this.faultsHidden} more runtime errors not shown` });
+      this.send(this.tally.flush());
       const summary = formatScalarSummary(this.intervals.summary());
-      if (summary !== '') this.output(`${summary}\n`);
+      if (summary !== '') this.send(this.tally.lines(`${summary}\n`));
     }
     this.close();
   }
