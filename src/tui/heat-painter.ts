@@ -4,9 +4,21 @@
 import type { Colour, HeatArea, HeatCell } from './frame';
 import { DEFAULT_COLOUR } from './frame';
 import type { ColourDepth } from './palette';
-import { toAnsi16, toXterm256, type RGB } from './palette';
+import { toAnsi16, toXterm256 } from './palette';
 
-function sgrColour(c: Colour, depth: ColourDepth, background: boolean): string {
+/** A screen rectangle (columns x..x+width-1, rows y..y+height-1). */
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** What the painter does not know is on the terminal: never equal to any cell, so it is repainted. */
+const UNKNOWN: HeatCell = { ch: '\0', fg: NaN, bg: NaN };
+
+/** The SGR parameters for a colour at a depth: direct RGB, an xterm-256 index, or an ANSI colour. */
+export function sgrColour(c: Colour, depth: ColourDepth, background: boolean): string {
   if (c === DEFAULT_COLOUR || depth === 'none') return background ? '49' : '39';
   const r = (c >> 16) & 255;
   const g = (c >> 8) & 255;
@@ -17,10 +29,13 @@ function sgrColour(c: Colour, depth: ColourDepth, background: boolean): string {
   return `${(n < 8 ? 30 : 82) + n + (background ? 10 : 0)}`;
 }
 
+const sameCell = (a: HeatCell, b: HeatCell) => a.ch === b.ch && a.fg === b.fg && a.bg === b.bg;
+
 /** Keeps what is on the terminal's heat area, to write only differences. */
 export class HeatPainter {
   private prev: HeatCell[] | null = null;
   private prevKey = '';
+  private readonly sgrCache = new Map<string, string>();
 
   constructor(private readonly depth: ColourDepth) {}
 
@@ -29,27 +44,36 @@ export class HeatPainter {
     this.prev = null;
   }
 
-  /** Escape sequences that bring the terminal from the last painted heat area to `area`. */
-  paint(area: HeatArea): string {
+  /**
+   * Escape sequences that bring the terminal from the last painted heat area to `area`. Cells
+   * under `mask` (an overlay drawn by someone else) are left alone and repainted once uncovered.
+   */
+  paint(area: HeatArea, mask: Rect | null = null): string {
     const key = `${area.x},${area.y},${area.width},${area.height}`;
     if (key !== this.prevKey) {
       this.prev = null;
       this.prevKey = key;
     }
-    const prev = this.prev;
+    const prev = this.prev ?? new Array<HeatCell>(area.cells.length).fill(UNKNOWN);
     let out = '';
     let lastFg = NaN;
     let lastBg = NaN;
     for (let y = 0; y < area.height; y++) {
+      const sy = area.y + y;
+      const masked = mask !== null && sy >= mask.y && sy < mask.y + mask.height;
       let cursorX = -1;
       for (let x = 0; x < area.width; x++) {
         const i = y * area.width + x;
         const c = area.cells[i];
-        const p = prev?.[i];
-        if (p && p.ch === c.ch && p.fg === c.fg && p.bg === c.bg) continue;
-        if (cursorX !== x) out += `\x1b[${area.y + y + 1};${area.x + x + 1}H`;
+        if (masked && area.x + x >= mask.x && area.x + x < mask.x + mask.width) {
+          prev[i] = UNKNOWN;
+          continue;
+        }
+        if (sameCell(prev[i], c)) continue;
+        prev[i] = c;
+        if (cursorX !== x) out += `\x1b[${sy + 1};${area.x + x + 1}H`;
         if (c.fg !== lastFg || c.bg !== lastBg) {
-          out += `\x1b[${sgrColour(c.fg, this.depth, false)};${sgrColour(c.bg, this.depth, true)}m`;
+          out += this.sgr(c.fg, c.bg);
           lastFg = c.fg;
           lastBg = c.bg;
         }
@@ -57,8 +81,19 @@ export class HeatPainter {
         cursorX = x + 1;
       }
     }
-    this.prev = area.cells.slice();
+    this.prev = prev;
     // Save/restore the cursor and reset attributes, as blessed's own draw does.
     return out === '' ? '' : `\x1b7${out}\x1b[0m\x1b8`;
+  }
+
+  private sgr(fg: Colour, bg: Colour): string {
+    const k = `${fg},${bg}`;
+    let s = this.sgrCache.get(k);
+    if (s === undefined) {
+      s = `\x1b[${sgrColour(fg, this.depth, false)};${sgrColour(bg, this.depth, true)}m`;
+      if (this.sgrCache.size > 4096) this.sgrCache.clear();
+      this.sgrCache.set(k, s);
+    }
+    return s;
   }
 }

@@ -103,6 +103,23 @@ function rgb([r, g, b]: RGB): Colour {
   return ((r & 255) << 16) | ((g & 255) << 8) | (b & 255);
 }
 
+/**
+ * The latency row for a percentile marker. rowOfValue gives the first row of a bucket drawn over
+ * several rows; inside such a run the value's own position on the axis is the better row, so p50
+ * and p90 of one tall bucket do not land on the same row.
+ */
+function markerRow(axis: Axis, v: number): number {
+  const r0 = rowOfValue(axis, v);
+  if (r0 < 0) return r0;
+  const { lo, hi } = axis.rows[r0];
+  let r1 = r0;
+  while (r1 + 1 < axis.rows.length && axis.rows[r1 + 1].lo === lo && axis.rows[r1 + 1].hi === hi) r1++;
+  if (r1 === r0) return r0;
+  const c = axis.mode === 'log' ? Math.sign(v) * Math.log2(1 + Math.abs(v)) : v;
+  const byPosition = Math.floor(((c - axis.c0) / (axis.c1 - axis.c0)) * axis.rows.length);
+  return Math.min(r1, Math.max(r0, byPosition));
+}
+
 /** Builds the heat cells; markers and the cursor are drawn over the data. */
 function heatCells(p: Picture, view: ViewState, ctx: RenderContext): HeatCell[] {
   const { width, height, latencyRows } = p.layout;
@@ -117,7 +134,7 @@ function heatCells(p: Picture, view: ViewState, ctx: RenderContext): HeatCell[] 
       [50, 90, 99].forEach((pct, i) => {
         const v = percentile(col.merged, pct);
         if (v === null) return;
-        const r = rowOfValue(p.axis, v);
+        const r = markerRow(p.axis, v);
         if (r >= 0) over.set(x * latencyRows + r, MARKERS[i]);
       });
     });
@@ -157,14 +174,28 @@ function rangeText(lo: number | null, hi: number | null, unit: Unit | null): str
   return `${formatValue(lo, unit)} – ${formatValue(hi, unit)}`;
 }
 
+/**
+ * The value a y label shows for latency row r: where the row's buckets start when a bucket starts
+ * there, else (higher rows of a bucket drawn over several rows) the row's own place on the axis,
+ * so labels rise steadily instead of repeating the bucket's lower bound.
+ */
+function labelValue(axis: Axis, r: number): number {
+  const row = axis.rows[r];
+  const below = r > 0 ? axis.rows[r - 1] : null;
+  if (row.lo !== null && (below === null || below.lo !== row.lo || below.hi !== row.hi)) return row.lo;
+  const c = axis.c0 + (r * (axis.c1 - axis.c0)) / axis.rows.length;
+  return axis.mode === 'log' ? Math.sign(c) * (Math.pow(2, Math.abs(c)) - 1) : c;
+}
+
 function yLabels(p: Picture, ctx: RenderContext): TextRun[] {
   const out: TextRun[] = [];
   const perScreenRow = ctx.depth === 'none' ? 1 : 2;
   for (let sy = p.layout.height - 1; sy >= 0; sy -= 2) {
     const lower = p.layout.latencyRows - perScreenRow - perScreenRow * sy;
-    const row = p.axis.rows[Math.max(0, lower)];
+    const r = Math.max(0, lower);
+    const row = p.axis.rows[r];
     if (!row) continue;
-    const text = row.lo === null ? `<${formatValue(row.hi ?? 0, p.unit)}` : formatValue(row.lo, p.unit);
+    const text = row.lo === null ? `<${formatValue(row.hi ?? 0, p.unit)}` : formatValue(labelValue(p.axis, r), p.unit);
     out.push({ x: 0, y: p.layout.y + sy, text: text.slice(0, LABEL_WIDTH - 1).padStart(LABEL_WIDTH - 1) + ' ', style: DIM });
   }
   return out;
@@ -187,7 +218,8 @@ function xAxis(p: Picture, ctx: RenderContext, newestT: number): TextRun {
     const col = p.columns[x];
     const ago = col ? newestT - col.t : back * ctx.intervalMs + (newestT - (p.columns[width - 1]?.t ?? newestT));
     const label = `-${secondsText(ago)}`;
-    put(x - label.length + 1, label);
+    // A label cut at the left edge would read as a different time ('-90s' as 's').
+    if (x - label.length + 1 >= 0) put(x - label.length + 1, label);
   }
   const last = p.columns[width - 1];
   const rightLabel = last && newestT - last.t > 0 ? `-${secondsText(newestT - last.t)}` : 'now';
@@ -205,11 +237,15 @@ function legend(p: Picture, view: ViewState, ctx: RenderContext): TextRun[] {
   runs.push({ x, y, text: head, style: DIM });
   x += head.length;
   const items = p.scale.legend();
-  const room = ctx.cols - x;
   const texts = items.map((it) => (it.lo === it.hi ? `${it.lo}` : `${it.lo}-${it.hi}`));
-  const need = texts.reduce((s, t) => s + t.length + 3, 0);
-  const stride = need > room ? Math.ceil(need / Math.max(1, room)) : 1;
-  for (let i = 0; i < items.length; i += stride) {
+  const width = (i: number) => 2 + texts[i].length + 1;
+  // As many swatches as fit, spread evenly, always the first and the top (saturated) step.
+  let picks = items.map((_, i) => i);
+  for (let m = items.length; m > 1; m--) {
+    picks = Array.from({ length: m }, (_, k) => Math.round((k * (items.length - 1)) / (m - 1)));
+    if (x + picks.reduce((s, i) => s + width(i), 0) <= ctx.cols) break;
+  }
+  for (const i of picks) {
     const swatch = ctx.depth === 'none' ? glyphFor(items[i].step, steps).repeat(2) : '██';
     if (x + swatch.length + texts[i].length + 1 > ctx.cols) break;
     runs.push({ x, y, text: swatch, style: { fg: ctx.depth === 'none' ? DEFAULT_COLOUR : ramp[items[i].step - 1] ?? DEFAULT_COLOUR, bg: DEFAULT_COLOUR } });

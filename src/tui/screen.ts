@@ -1,12 +1,13 @@
-//! The one module that owns blessed: creates the screen, paints Frames (text through blessed's
-//! cell buffer, the heat area through HeatPainter), reports keys and resizes, restores the terminal.
+//! The one module that owns blessed: creates the screen, paints Frames (text and the help box
+//! through blessed's cell buffer, the heat area through HeatPainter), reports keys and resizes,
+//! restores the terminal.
 
 import blessed from 'blessed';
-import type { Colour, Frame, Style } from './frame';
-import { DEFAULT_COLOUR } from './frame';
-import { HeatPainter } from './heat-painter';
+import type { Colour, Frame, HeatArea, HeatCell, Style } from './frame';
+import { BLANK_CELL, DEFAULT_COLOUR } from './frame';
+import { HeatPainter, type Rect } from './heat-painter';
 import type { ColourDepth } from './palette';
-import { toAnsi16, toXterm256, type RGB } from './palette';
+import { toAnsi16, toXterm256, xterm256Rgb, type RGB } from './palette';
 
 export interface ScreenOptions {
   depth: ColourDepth;
@@ -16,8 +17,13 @@ export interface ScreenOptions {
   terminal?: string;
 }
 
+/** blessed's cell: [attribute word, character]. */
 type Cell = [number, string];
 type Line = Cell[] & { dirty?: boolean };
+interface BlessedBuffers {
+  lines: Line[];
+  olines: Line[];
+}
 
 /** blessed's attribute word: flags << 18 | fg << 9 | bg, 0x1ff = default colour. */
 function attrOf(style: Style, depth: ColourDepth): number {
@@ -29,12 +35,65 @@ function attrOf(style: Style, depth: ColourDepth): number {
   return ((style.bold ? 1 : 0) << 18) | (colour(style.fg) << 9) | colour(style.bg);
 }
 
+/** Whether blessed's 256-colour attributes show a colour exactly at this depth. */
+function blessedShows(c: Colour, depth: ColourDepth): boolean {
+  if (c === DEFAULT_COLOUR || depth !== 'truecolor') return true;
+  const [r, g, b] = xterm256Rgb(toXterm256([(c >> 16) & 255, (c >> 8) & 255, c & 255]));
+  return ((r << 16) | (g << 8) | b) === c;
+}
+
+/**
+ * Text rows blessed cannot draw faithfully (the legend's swatches in truecolor: blessed would
+ * snap them to 256 colours, merging neighbouring steps), as cell rows for a painter of their own.
+ */
+function directRows(frame: Frame, depth: ColourDepth): Map<number, HeatArea> {
+  const out = new Map<number, HeatArea>();
+  for (const run of frame.text) {
+    if (out.has(run.y) || (blessedShows(run.style.fg, depth) && blessedShows(run.style.bg, depth))) continue;
+    out.set(run.y, { x: 0, y: run.y, width: frame.cols, height: 1, cells: new Array<HeatCell>(frame.cols).fill(BLANK_CELL) });
+  }
+  for (const run of frame.text) {
+    const row = out.get(run.y);
+    if (!row) continue;
+    let x = run.x;
+    // Bold is lost on these rows; none of the rows drawn this way uses it.
+    for (const ch of run.text) {
+      if (x >= 0 && x < frame.cols) row.cells[x] = { ch, fg: run.style.fg, bg: run.style.bg };
+      x++;
+    }
+  }
+  return out;
+}
+
+/** An attribute blessed never produces: an `olines` cell holding it is always redrawn. */
+const NEVER_DRAWN = -1;
+
+/** The help box for a screen size: its rectangle and its rows of text, border included. */
+export function helpBox(help: readonly string[], cols: number, rows: number): Rect & { text: string[] } {
+  const inner = Math.max(...help.map((l) => l.length), 6);
+  const width = Math.min(cols, inner + 4);
+  const shown = Math.max(0, Math.min(help.length, rows - 2));
+  const height = shown + 2;
+  const room = Math.max(0, width - 4);
+  const fit = (l: string) => (l.length > room ? `${l.slice(0, Math.max(0, room - 1))}…` : l.padEnd(room));
+  const title = '─ keys ';
+  const top = `┌${title}${'─'.repeat(Math.max(0, width - 2 - title.length))}`.slice(0, width - 1) + '┐';
+  const body = help.slice(0, shown).map((l, i) => `│ ${i === shown - 1 && shown < help.length ? fit('…') : fit(l)} │`);
+  const bottom = `└${'─'.repeat(Math.max(0, width - 2))}┘`;
+  return { x: Math.floor((cols - width) / 2), y: Math.floor((rows - height) / 2), width, height, text: [top, ...body, bottom] };
+}
+
+const sameRect = (a: Rect | null, b: Rect | null) =>
+  a === b || (a !== null && b !== null && a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height);
+
 export class Screen {
   private readonly screen: blessed.Widgets.Screen;
   private readonly painter: HeatPainter;
-  private readonly helpBox: blessed.Widgets.BoxElement;
+  /** Painters of the text rows blessed cannot draw faithfully, by row. */
+  private rowPainters = new Map<number, HeatPainter>();
   private destroyed = false;
-  private helpShown = false;
+  /** Where the help box is on the terminal, or null. */
+  private box: Rect | null = null;
   private lastFrame: Frame | null = null;
   private readonly output: NodeJS.WritableStream;
   /** Bytes written to the terminal since start (for the benchmark). */
@@ -60,24 +119,18 @@ export class Screen {
     tput.brokenACS = true;
     tput.unicode = true;
     this.painter = new HeatPainter(opts.depth);
-    this.helpBox = blessed.box({
-      parent: this.screen,
-      top: 'center',
-      left: 'center',
-      width: 'shrink',
-      height: 'shrink',
-      border: { type: 'line' },
-      label: ' keys ',
-      padding: { left: 1, right: 1 },
-      hidden: true,
-      tags: false,
-    });
     const program = this.screen.program as unknown as { _owrite: (s: string) => boolean };
     const owrite = program._owrite.bind(program);
     program._owrite = (s: string) => {
       this.bytesWritten += Buffer.byteLength(s);
       return owrite(s);
     };
+    // blessed clears the terminal and its buffers on resize: nothing we drew is left.
+    this.screen.on('resize', () => {
+      this.painter.invalidate();
+      this.rowPainters.clear();
+      this.box = null;
+    });
     this.screen.program.hideCursor();
   }
 
@@ -97,10 +150,7 @@ export class Screen {
   }
 
   onResize(cb: () => void): void {
-    this.screen.on('resize', () => {
-      this.painter.invalidate();
-      cb();
-    });
+    this.screen.on('resize', cb);
   }
 
   /** Bytes queued to the terminal and not yet taken by it: a slow link shows here. */
@@ -109,60 +159,81 @@ export class Screen {
     return w.writableLength ?? 0;
   }
 
-  /** Draws a frame: text cells through blessed's diff, heat cells through the painter. */
+  /** Draws a frame: text and help through blessed's diff, heat cells and direct rows through painters. */
   paint(frame: Frame): void {
     if (this.destroyed) return;
     this.lastFrame = frame;
-    this.writeText(frame);
-    const showHelp = frame.help !== null;
-    if (showHelp !== this.helpShown) {
-      this.helpShown = showHelp;
-      if (showHelp) {
-        this.helpBox.setContent(frame.help!.join('\n'));
-        this.helpBox.show();
-      } else {
-        this.helpBox.hide();
-      }
-      this.painter.invalidate();
-    }
+    const box = frame.help ? helpBox(frame.help, frame.cols, frame.rows) : null;
+    const direct = directRows(frame, this.opts.depth);
+    this.writeText(frame, box, direct);
     this.screen.render();
-    if (!showHelp) {
-      const out = this.painter.paint(frame.heat);
-      if (out) (this.screen.program as unknown as { _write: (s: string) => void })._write(out);
+    let out = this.painter.paint(frame.heat, box);
+    for (const [y, area] of direct) {
+      let painter = this.rowPainters.get(y);
+      if (!painter) this.rowPainters.set(y, (painter = new HeatPainter(this.opts.depth)));
+      out += painter.paint(area, box);
     }
+    if (out) (this.screen.program as unknown as { _write: (s: string) => void })._write(out);
   }
 
-  private writeText(frame: Frame): void {
-    const lines = (this.screen as unknown as { lines: Line[] }).lines;
+  /**
+   * Brings blessed's `lines` to the frame's text and help box. Cells the painters own (the heat
+   * area, direct rows) stay blank in blessed's buffers, except under the help box, which blessed
+   * draws.
+   */
+  private writeText(frame: Frame, box: (Rect & { text: string[] }) | null, direct: Map<number, HeatArea>): void {
+    const { lines, olines } = this.screen as unknown as BlessedBuffers;
     const { heat } = frame;
     const depth = this.opts.depth;
     const blank = attrOf({ fg: DEFAULT_COLOUR, bg: DEFAULT_COLOUR }, depth);
     const rows = Math.min(frame.rows, lines.length);
-    // Desired content of every non-heat cell: blank, then the text runs.
-    const want: (Cell | undefined)[][] = [];
-    for (let y = 0; y < rows; y++) want.push([]);
-    for (const run of frame.text) {
-      if (run.y < 0 || run.y >= rows) continue;
-      const attr = attrOf(run.style, depth);
-      let x = run.x;
-      for (const ch of run.text) {
-        if (x >= 0 && x < frame.cols) want[run.y][x] = [attr, ch];
+    const cols = frame.cols;
+    const attrs = new Int32Array(rows * cols).fill(blank);
+    const chars = new Array<string>(rows * cols).fill(' ');
+    const put = (x: number, y: number, text: string, attr: number) => {
+      for (const ch of text) {
+        if (x >= 0 && x < cols && y >= 0 && y < rows) {
+          attrs[y * cols + x] = attr;
+          chars[y * cols + x] = ch;
+        }
         x++;
       }
-    }
+    };
+    for (const run of frame.text) if (!direct.has(run.y)) put(run.x, run.y, run.text, attrOf(run.style, depth));
+    if (box) box.text.forEach((t, i) => put(box.x, box.y + i, t, blank));
+    const inBox = (b: Rect | null, x: number, y: number) => b !== null && x >= b.x && x < b.x + b.width && y >= b.y && y < b.y + b.height;
+    const boxMoved = !sameRect(this.box, box);
     for (let y = 0; y < rows; y++) {
       const line = lines[y];
+      const directRow = direct.has(y);
+      // A row a painter gave back: blessed must redraw all of it, blanks included.
+      const returned = !directRow && this.rowPainters.delete(y);
       const inHeatRows = y >= heat.y && y < heat.y + heat.height;
-      for (let x = 0; x < line.length; x++) {
-        if (inHeatRows && x >= heat.x && x < heat.x + heat.width) continue;
-        const w = want[y][x] ?? [blank, ' '];
+      for (let x = 0; x < line.length && x < cols; x++) {
+        const painted = directRow || (inHeatRows && x >= heat.x && x < heat.x + heat.width);
+        if (painted && !inBox(box, x, y)) {
+          // Where the box was, blessed must write blanks before the painter repaints the cells.
+          if ((boxMoved && inBox(this.box, x, y)) || line[x][1] !== ' ' || line[x][0] !== blank) {
+            line[x] = [blank, ' '];
+            line.dirty = true;
+          }
+          continue;
+        }
+        // blessed believes painted cells are blank: make it draw every cell of a new box there.
+        if ((painted && boxMoved) || returned) {
+          olines[y][x] = [NEVER_DRAWN, ''];
+          line.dirty = true;
+        }
+        const attr = attrs[y * cols + x];
+        const ch = chars[y * cols + x];
         const cell = line[x];
-        if (cell[0] !== w[0] || cell[1] !== w[1]) {
-          line[x] = [w[0], w[1]];
+        if (cell[0] !== attr || cell[1] !== ch) {
+          line[x] = [attr, ch];
           line.dirty = true;
         }
       }
     }
+    this.box = box === null ? null : { x: box.x, y: box.y, width: box.width, height: box.height };
   }
 
   /** Forces the next paint to redraw the heat area completely. */
