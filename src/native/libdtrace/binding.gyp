@@ -4,7 +4,7 @@
   "targets": [
     {
       "target_name": "heat_libdtrace",
-      "sources": ["addon.cc", "records.cc", "buckets.cc"],
+      "sources": ["addon.cc", "js.cc", "setup-ops.cc", "work-ops.cc", "records.cc", "buckets.cc"],
       "include_dirs": ["<!@(node prereqs.js include_dirs)"],
       "defines": ["<!@(node prereqs.js defines)", "_FILE_OFFSET_BITS=64"],
       "libraries": ["<!@(node prereqs.js libraries)"],
