@@ -49,8 +49,13 @@ export function translateProgram(program: Program, sink: DiagnosticSink, opts: T
     if (!g) groups.set(attach, (g = { attach, pre: [], parts: [], post: [] }));
     return g;
   };
+  // this-> variables live for one probe firing: clauses merged onto one attach point share them.
+  const thisVars = new Map<string, Set<string>>();
   for (const { clause, targets } of mapped) {
-    for (const target of targets) groupFor(target.attach).parts.push(translateClause(clause, target, st));
+    for (const target of targets) {
+      if (!thisVars.has(target.attach)) thisVars.set(target.attach, new Set());
+      groupFor(target.attach).parts.push(translateClause(clause, target, st, thisVars.get(target.attach)!));
+    }
   }
   if (clauses.length === 0) sink.error('d-semantic', 'the script has no probe clauses', { offset: 0, length: 1 });
   addMachinery(st, groupFor, groups);
@@ -73,24 +78,19 @@ function mergeTargets(targets: ProbeTarget[]): ProbeTarget[] {
   return [...byAttach.values()];
 }
 
-function translateClause(clause: ClauseItem, target: ProbeTarget, st: ProgramState): Part {
+function translateClause(clause: ClauseItem, target: ProbeTarget, st: ProgramState, assignedThis: Set<string>): Part {
   const env: ClauseEnv = {
     target,
     tid: target.ctx.kind === 'on-cpu' ? 'args->next_pid' : 'tid',
     usesVtimestamp: false,
     storesPersistent: false,
-    inPredicate: false,
-    assignedThis: new Set(),
+    assignedThis,
   };
   const xt = new StmtTranslator(st, env);
   const conds: string[] = [];
   if (target.syscalls !== null) conds.push(syscallFilter(target.syscalls));
   if (target.guard !== null) conds.push(target.guard);
-  if (clause.predicate) {
-    env.inPredicate = true;
-    conds.push(wrap(xt.cond(clause.predicate), 10));
-    env.inPredicate = false;
-  }
+  if (clause.predicate) conds.push(wrap(xt.cond(clause.predicate), 10));
   let lines: string[];
   if (clause.body === null || clause.body.length === 0) lines = st.quiet ? [] : defaultAction(target, xt);
   else lines = xt.body(clause.body);

@@ -29,8 +29,7 @@ export interface ClauseEnv {
   usesVtimestamp: boolean;
   /** Stored a non-zero value in a self/global variable (so a vtimestamp may outlive the firing). */
   storesPersistent: boolean;
-  inPredicate: boolean;
-  /** this-> variables assigned so far in this clause. */
+  /** this-> variables assigned so far by the clauses of this attach point (shared). */
   assignedThis: Set<string>;
 }
 
@@ -172,8 +171,7 @@ export class ExprTranslator {
     const key = varKey(e)!;
     const info = this.st.varInfo(key);
     if (e.kind === 'this') {
-      if (this.env.inPredicate) return this.error('d-unsupported', 'clause-local variables cannot be used in predicates here', e.span);
-      if (!this.env.assignedThis.has(key)) return this.error('d-unsupported', `this->${e.name} is read before this clause assigns it (clause-locals shared between clauses are not supported)`, e.span);
+      if (!this.env.assignedThis.has(key)) return this.error('d-unsupported', `this->${e.name} is read before any clause of this probe assigns it`, e.span);
       return { text: storageName(key), type: info?.type ?? 'int', prec: 0 };
     }
     if (info === undefined || !info.assigned) return int('0');

@@ -77,10 +77,12 @@ test('a variable never assigned reads as 0, as in D, instead of an undefined bpf
   assert.doesNotMatch(p.program, /@self_ts/);
 });
 
-test('clause-local this-> variables are scratch variables; reading one before assigning it is refused', () => {
+test('clause-local this-> variables are scratch variables shared by the clauses of one probe', () => {
   assert.match(plan('BEGIN { this->x = 3; this->x++; @ = sum(this->x); }').program, /\$this_x = 3;\n\s*\$this_x\+\+;\n\s*@ = sum\(\$this_x\);/);
+  assert.match(plan('BEGIN { this->x = 3; }\nBEGIN /this->x > 2/ { @ = sum(this->x); }').program, /if \(\$this_x > 2\) {\n\s*@ = sum\(\$this_x\);/);
   assert.deepEqual(errors('BEGIN { @ = sum(this->y); }'), ['1:17 d-unsupported']);
   assert.deepEqual(errors('BEGIN /this->y/ { }'), ['1:8 d-unsupported']);
+  assert.deepEqual(errors('tick-1s { this->y = 1; }\nBEGIN { @ = sum(this->y); }'), ['2:17 d-unsupported']);
 });
 
 test('units are inferred from timestamp differences and their scaling', () => {
