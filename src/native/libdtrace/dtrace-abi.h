@@ -215,7 +215,8 @@ static inline void heat_abi_probe(const dtrace_probedesc_t *pd, const char **prv
   *name = pd->dtpd_name;
 }
 
-#ifdef __FreeBSD__
+// FreeBSD (and OpenDTrace) take a child-setup callback; prereqs.js sees it in dtrace.h.
+#if defined(HEAT_DTRACE_PROC_CHILD_FUNC) || defined(__FreeBSD__)
 static inline heat_proc_t *heat_abi_proc_create(dtrace_hdl_t *dtp, const char *file, char *const *argv) {
   return dtrace_proc_create(dtp, file, argv, NULL, NULL);
 }

@@ -71,11 +71,13 @@ function locate() {
   }
   const extraIncludes = splitDirs(process.env[INCLUDE_VAR]);
   let abi = null;
+  let childFunc = false;
   if (headerDir) {
     const text = fs.readFileSync(path.join(headerDir, 'dtrace.h'), 'utf8');
     abi = /\bdtrace_init\s*\(/.test(text) ? 'oracle' : 'classic';
+    childFunc = /\bproc_child_func\b/.test(text);
   }
-  return { headerDir, library, extraIncludes, abi, prefixVar: dirs.prefix };
+  return { headerDir, library, extraIncludes, abi, childFunc, prefixVar: dirs.prefix };
 }
 
 /** Include directories for the compiler: the source tree's (if named) before the installed header. */
@@ -125,7 +127,9 @@ function flags(kind) {
       // The library may live outside the loader's path (a prefix): remember where it was.
       return found.library && !found.library.endsWith('.tbd') ? [`-Wl,-rpath,${path.dirname(found.library)}`] : [];
     case 'defines':
-      return found.abi === 'oracle' ? ['HEAT_DTRACE_ABI_ORACLE=1'] : ['HEAT_DTRACE_ABI_CLASSIC=1'];
+      if (found.abi === 'oracle') return ['HEAT_DTRACE_ABI_ORACLE=1'];
+      // FreeBSD's dtrace_proc_create takes a child-setup callback and its argument.
+      return found.childFunc ? ['HEAT_DTRACE_ABI_CLASSIC=1', 'HEAT_DTRACE_PROC_CHILD_FUNC=1'] : ['HEAT_DTRACE_ABI_CLASSIC=1'];
     default:
       throw new Error(`unknown flag kind: ${kind}`);
   }
