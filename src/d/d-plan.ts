@@ -62,7 +62,7 @@ export function dScriptPlan(file: string, opts: DPlanOptions): ProgramPlan {
       source: text,
       diagnostics,
       hint: errors.some((d) => d.code === 'd-unsupported' || d.code === 'd-destructive')
-        ? 'the D front end translates a subset of D to bpftrace; see --print-program for what it makes of a script'
+        ? 'on Linux D scripts are translated to bpftrace, and the constructs above have no translation'
         : undefined,
     });
   }

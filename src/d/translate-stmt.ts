@@ -89,6 +89,8 @@ export class StmtTranslator extends ExprTranslator {
       this.env.assignedThis.add(key);
       return [`${lhs} = ${rhs.text};`];
     }
+    // `self->path = 0` frees a string thread-local too.
+    if (dynamic && info?.assigned && rhs.constInt === 0n) return [`delete(${lhs});`];
     if (info?.type === 'string' && rhs.type !== 'string') return this.fail('cannot assign a number to a string variable', span);
     if (info?.type !== 'string' && rhs.type === 'string') return this.fail('cannot assign a string to a number variable', span);
     // A variable never assigned anything but 0 has no map: its reads are translated to 0.
