@@ -72,6 +72,8 @@ export class BpftraceReadings {
     const kind: BucketKind = plan && (plan.kind === 'hist' || plan.kind === 'lhist') ? plan.kind : guessHistKind(keys);
     const byKey = new Map<string, Bucket[][]>();
     for (const [key, entries] of Object.entries(keys)) {
+      // 0.17 files every value >= 2^31 in one top bucket printed as {min: -2^31, max: 0}:
+      // detected and corrected to [2^31, +inf) here. The presets avoid hist() altogether.
       const buckets = fromBpftraceBuckets(kind === 'lhist' ? 'lhist' : 'hist', entries, plan?.linear);
       push(byKey, this.label(key, plan?.keyDecoders), buckets);
     }

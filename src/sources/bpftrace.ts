@@ -102,8 +102,10 @@ export class BpftraceSource implements Source {
   /** Writes the program (and the -c wrapper), starts the held command; returns bpftrace's arguments. */
   private prepare(): string[] {
     const dir = this.dir as string;
-    const displayFile = this.plan.origin.file ?? `${this.plan.origin.preset ?? 'program'}.bt`;
-    const programPath = path.join(dir, path.basename(displayFile).replace(/\.d$/, '.bt'));
+    const origin = this.plan.origin;
+    // bpftrace's positions refer to the program it ran: for a D script that is the translation.
+    const displayFile = origin.kind === 'd' ? `${origin.file ?? 'script.d'} (as bpftrace)` : (origin.file ?? `${origin.preset ?? 'program'}.bt`);
+    const programPath = path.join(dir, path.basename(origin.file ?? displayFile).replace(/\.d$/, '.bt'));
     const args = ['-f', 'json'];
     let commandPid: number | null = null;
     if (this.opts.command !== null) {
@@ -123,6 +125,8 @@ export class BpftraceSource implements Source {
     args.push(programPath);
     this.files = { programPath, displayFile, source: this.plan.program, sourceLines: this.run.sourceLines };
     for (const w of this.plan.warnings) this.emit({ type: 'warning', message: `${displayFile}:${w.line}:${w.column}: ${w.message}` });
+    if (origin.kind === 'bt' && this.opts.pid !== null) this.emit({ type: 'warning', message: `-p ${this.opts.pid}: ${displayFile} runs unchanged, so it traces what it filters itself` });
+    if (origin.kind === 'bt' && commandPid !== null && !this.run.usesCpid) this.emit({ type: 'warning', message: `${displayFile} does not filter on cpid: it traces every process while the command runs` });
     return args;
   }
 

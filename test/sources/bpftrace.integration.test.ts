@@ -3,15 +3,16 @@
 //! root or bpftrace is missing. Each test is bounded to a few seconds.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { HeatError } from '../../src/errors';
+import { llquantizeIndexOf } from '../../src/model/buckets';
 import { BpftraceSource } from '../../src/sources/bpftrace';
 import { btProgramPlan, btScriptPlan } from '../../src/sources/bt-plan';
-import { presetPlan } from '../../src/sources/presets';
+import { listPresets, PRESET_LLQUANTIZE, presetPlan } from '../../src/sources/presets';
 import { alive, bpftraceSkipReason, buildWorkload, childBpftracePids, collect, keyTotal } from './bpftrace-real';
 
 const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'bpftrace');
@@ -140,4 +141,19 @@ test('bpftrace missing, syntax errors, missing probes and bad -c commands are cl
   assert.equal(childBpftracePids().length, before, 'bpftrace was not started');
   assert.throws(() => btScriptPlan(tempScript('')), (e: unknown) => e instanceof HeatError && e.code === 'script-empty');
   assert.throws(() => btScriptPlan(tempScript('BEGIN { @n = count(); }')), (e: unknown) => e instanceof HeatError && e.code === 'script-no-histogram');
+});
+
+test('the presets\' in-program bucket index is DTrace\'s llquantize(ns, 2, 0, 35, 8) filing, run on bpftrace', { timeout: 20000 }, async (t) => {
+  // The index code of each preset file, from "$x = $ns;" to the line that caps it.
+  const blocks = listPresets().map((p) => /\t\$x = \$ns;\n[\s\S]*?\t\$b = \$p > 35 \? 140 : \$b;\n/.exec(fs.readFileSync(p.file, 'utf8'))?.[0]);
+  assert.ok(blocks[0]);
+  assert.ok(blocks.every((b) => b === blocks[0]), 'the three presets compute buckets the same way');
+  if (skip) return t.skip(skip);
+  const values = [0, 1, 2, 3, 4, 5, 7, 8, 9, 11, 12, 15, 16, 100, 999, 1000, 1023, 1024, 1_000_000, 2_000_000, 2 ** 31 - 1, 2 ** 31, 2 ** 32 + 7, 2 ** 35, 2 ** 36 - 1, 2 ** 36, 2 ** 40, 2 ** 52];
+  for (let v = 3; v < 2 ** 37; v = Math.floor(v * 1.37) + 1) values.push(v);
+  const program = `BEGIN\n{\n${values.map((v) => `\t$ns = (int64)${v};\n${blocks[0]}\tprintf("%lld %lld\\n", $ns, $b);\n`).join('')}\texit();\n}\n`;
+  const out = execFileSync('bpftrace', ['-f', 'json', '-e', program], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const pairs = out.split('\n').filter((l) => l.includes('"printf"')).map((l) => (JSON.parse(l).data as string).trim().split(' ').map(Number));
+  assert.equal(pairs.length, values.length);
+  for (const [v, index] of pairs) assert.equal(index, llquantizeIndexOf(v, PRESET_LLQUANTIZE), `value ${v}`);
 });
