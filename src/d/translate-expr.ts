@@ -1,50 +1,19 @@
-//! D expressions to bpftrace expressions, in one clause's context: built-ins by probe (a syscall's
-//! probefunc is its number, on-cpu's tid is the incoming thread), variables to maps, emulations.
+//! D expressions to bpftrace expressions, in one clause's context: operators (string equality of a
+//! syscall's probefunc becomes a number test), variables to maps, casts, copyinstr and stringof.
 
 import type { Expr, Span } from './ast';
-import type { ProbeTarget } from './probes';
-import { BUILTINS, storageName, varKey, type DType, type ProgramState } from './program-state';
-import { bpfString, castFor, refusedCall } from './bpf-text';
+import { BUILTINS, storageName, varKey, type ProgramState } from './program-state';
+import { castFor, refusedCall } from './bpf-text';
 import { syscallNumber } from '../sources/syscall-names';
+import { translateBuiltin, translateMacro } from './translate-builtins';
+import { int, str, wrap, type ClauseEnv, type TExpr } from './texpr';
 
-/** A translated expression: bpftrace text plus what the translator needs to combine it. */
-export interface TExpr {
-  text: string;
-  type: DType;
-  /** 0 for atoms and calls, then C's precedence levels (1 unary ... 12 ternary); parenthesise by it. */
-  prec: number;
-  constStr?: string;
-  constInt?: bigint;
-  /** Known never to be 0 (timestamps): storing it needs no delete-on-zero check. */
-  nonZero?: boolean;
-  /** Already 0 or 1 (a comparison or logical operator). */
-  bool?: boolean;
-}
-
-/** Per clause-translation facts: the probe, and what the clause turned out to need. */
-export interface ClauseEnv {
-  target: ProbeTarget;
-  /** The thread the clause speaks for: `tid`, or the incoming thread in sched:::on-cpu. */
-  tid: string;
-  usesVtimestamp: boolean;
-  /** Stored a non-zero value in a self/global variable (so a vtimestamp may outlive the firing). */
-  storesPersistent: boolean;
-  /** this-> variables assigned so far by the clauses of this attach point (shared). */
-  assignedThis: Set<string>;
-}
+export { wrap, type ClauseEnv, type TExpr } from './texpr';
 
 const PREC: Record<string, number> = {
   '*': 2, '/': 2, '%': 2, '+': 3, '-': 3, '<<': 4, '>>': 4, '<': 5, '<=': 5, '>': 5, '>=': 5,
   '==': 6, '!=': 6, '&': 7, '^': 8, '|': 9, '&&': 10, '||': 11,
 };
-
-const int = (text: string, prec = 0, extra: Partial<TExpr> = {}): TExpr => ({ text, type: 'int', prec, ...extra });
-const str = (value: string): TExpr => ({ text: bpfString(value), type: 'string', prec: 0, constStr: value });
-
-/** `t`'s text, parenthesised when it binds looser than `prec`. */
-export function wrap(t: TExpr, prec: number): string {
-  return t.prec > prec ? `(${t.text})` : t.text;
-}
 
 export class ExprTranslator {
   constructor(protected readonly st: ProgramState, protected readonly env: ClauseEnv) {}
@@ -65,8 +34,8 @@ export class ExprTranslator {
     switch (e.kind) {
       case 'int': return int(e.value.toString(), 0, { constInt: e.value, nonZero: e.value !== 0n });
       case 'string': return str(e.value);
-      case 'macro': return this.macro(e);
-      case 'ident': return BUILTINS.has(e.name) ? this.builtin(e.name, e.span) : this.variable(e);
+      case 'macro': return translateMacro(this.st, e);
+      case 'ident': return BUILTINS.has(e.name) ? translateBuiltin(this.st, this.env, e.name, e.span) : this.variable(e);
       case 'self': case 'this': return this.variable(e);
       case 'index': return this.index(e);
       case 'agg': return this.error('d-semantic', 'aggregations cannot be read in expressions', e.span);
@@ -100,72 +69,6 @@ export class ExprTranslator {
     return `@__sysname[${t.text}]`;
   }
 
-  private macro(e: Extract<Expr, { kind: 'macro' }>): TExpr {
-    const { opts } = this.st;
-    if (e.name === 'target') {
-      if (opts.command) return int('cpid');
-      if (opts.pid !== null) return int(String(opts.pid), 0, { nonZero: true });
-      return this.error('d-semantic', '$target needs a process: run with -p PID or -c COMMAND', e.span);
-    }
-    if (!/^[0-9]+$/.test(e.name)) return this.error('d-unsupported', `macro variable '$${e.name}' is not supported`, e.span);
-    const n = Number(e.name);
-    if (n === 0) return str('script');
-    const value = opts.args[n - 1];
-    if (value === undefined) {
-      if (this.st.defaultargs) return e.asString ? str('') : int('0');
-      return this.error('d-semantic', `macro argument $${n} is not given (the script needs ${n} argument${n > 1 ? 's' : ''})`, e.span);
-    }
-    if (!e.asString && /^-?(0x[0-9a-fA-F]+|[0-9]+)$/.test(value)) {
-      const v = BigInt(value.replace(/^-/, '')) * (value.startsWith('-') ? -1n : 1n);
-      return int(v.toString(), v < 0n ? 1 : 0, { constInt: v, nonZero: v !== 0n });
-    }
-    return str(value);
-  }
-
-  private builtin(name: string, span: Span): TExpr {
-    const { ctx } = this.env.target;
-    const onCpu = ctx.kind === 'on-cpu';
-    switch (name) {
-      case 'timestamp': return int('nsecs', 0, { nonZero: true });
-      case 'vtimestamp':
-        this.st.uses.vtimestamp = true;
-        this.env.usesVtimestamp = true;
-        return int(`(nsecs - @__vt_off[${this.env.tid}])`, 0, { nonZero: true });
-      case 'walltimestamp': return int(`(nsecs + ${this.st.opts.wallOffsetNs})`, 0, { nonZero: true });
-      case 'tid': return int(this.env.tid);
-      case 'execname': return { text: onCpu ? 'args->next_comm' : 'comm', type: 'string', prec: 0 };
-      case 'cpu': return int('cpu');
-      case 'pid':
-        if (!onCpu) return int('pid');
-        this.st.uses.tgid = true;
-        return int(`@__tgid[${this.env.tid}]`);
-      case 'ppid': case 'uid': case 'gid':
-        if (onCpu) return this.error('d-unsupported', `'${name}' is not known in sched:::on-cpu on Linux (it runs in the outgoing thread); use tid, pid or execname`, span);
-        return int(name === 'ppid' ? 'curtask->real_parent->tgid' : name);
-      case 'probeprov': return str(ctx.prov);
-      case 'probemod': return str('');
-      case 'probename': return str(ctx.name);
-      case 'probefunc':
-        return ctx.kind === 'syscall' ? { text: 'args->id', type: 'sysnr', prec: 0 } : str(ctx.func);
-      case 'errno':
-        if (ctx.kind === 'syscall' && ctx.phase === 'return') return int('(args->ret < 0 ? -args->ret : 0)');
-        return this.error('d-unsupported', 'errno is only known in syscall return probes here', span);
-      default:
-        break;
-    }
-    const arg = /^arg([0-9])$/.exec(name);
-    if (arg && ctx.kind === 'syscall') {
-      const n = Number(arg[1]);
-      // DTrace's return probes give the user-visible result in arg0 and arg1: -1 on failure.
-      if (ctx.phase === 'return') return n <= 1 ? int('(args->ret < 0 ? -1 : args->ret)') : int('0');
-      if (n < 6) return int(`args->args[${n}]`);
-      return int('0');
-    }
-    if (arg) return this.error('d-unsupported', `'${name}' is only translated in syscall probes`, span);
-    if (name === 'args') return this.error('d-unsupported', "typed arguments 'args[]' are not supported; use arg0..arg5", span);
-    return this.error('d-unsupported', `built-in variable '${name}' is not supported`, span);
-  }
-
   /** Reads a D variable; one never assigned a non-zero value reads as 0, as in D. */
   private variable(e: Expr): TExpr {
     const key = varKey(e)!;
@@ -183,7 +86,7 @@ export class ExprTranslator {
   private index(e: Extract<Expr, { kind: 'index' }>): TExpr {
     const key = varKey(e);
     if (key === null) {
-      if (e.base.kind === 'ident' && e.base.name === 'args') return this.builtin('args', e.span);
+      if (e.base.kind === 'ident' && e.base.name === 'args') return translateBuiltin(this.st, this.env, 'args', e.span);
       return this.error('d-unsupported', 'indexing is only supported on associative arrays', e.span);
     }
     const keys = this.keys(e.args);
