@@ -23,10 +23,10 @@ export function lines(stream: NodeJS.ReadableStream, onLine: (line: string) => v
 /** True while a process with this pid exists (one we may not signal counts). */
 export function processExists(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    // A zombie has exited: only its parent has not collected it yet.
+    return !/^\d+ \(.*\) Z/s.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
   }
 }
 

@@ -88,6 +88,7 @@ export class BpftraceSource implements Source {
       throw new HeatError('no-such-process', `no process with pid ${this.opts.pid}`, { exitCode: EXIT.usage });
     }
     (this.info.detail as Record<string, unknown>).version = await bpftraceVersion(bpftrace);
+    if (this.stopping) throw stoppedError();
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heat-tracer-tui-'));
     try {
       const args = this.prepare();
@@ -285,7 +286,7 @@ export class BpftraceSource implements Source {
   }
 
   private async doStop(): Promise<void> {
-    this.settleStart(new HeatError('stopped', 'stopped before bpftrace attached', { exitCode: EXIT.interrupted }));
+    this.settleStart(stoppedError());
     if (!this.child || this.closed) return this.cleanup();
     const closed = new Promise<void>((resolve) => this.closeWaiters.push(resolve));
     this.interrupt();
@@ -301,4 +302,8 @@ export class BpftraceSource implements Source {
     if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
     this.dir = null;
   }
+}
+
+function stoppedError(): HeatError {
+  return new HeatError('stopped', 'stopped before bpftrace attached', { exitCode: EXIT.interrupted });
 }
