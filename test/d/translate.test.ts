@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { dScriptPlan, type DPlanOptions } from '../../src/d/d-plan';
+import { destructiveDiagnostics } from '../../src/d/destructive';
 import { HeatError } from '../../src/errors';
 import type { ProgramPlan } from '../../src/sources/program-plan';
 
@@ -250,4 +251,10 @@ test('a script with a syntax error carries the code d-syntax and exit code 2', (
     assert.equal(e.exitCode, 2);
     assert.deepEqual(e.diagnostics.map((d) => [d.line, d.column, d.length]), [[1, 13, 1]]);
   }
+});
+
+test('destructive actions are found for engines that run D natively', () => {
+  const found = destructiveDiagnostics('#pragma D option destructive\nsyscall::open:entry\n{\n  @ = count();\n  system("id");\n  if (1) { raise(9); }\n}\n');
+  assert.deepEqual(found.map((d) => `${d.line}:${d.column} ${d.severity} ${d.code}`), ['1:1 warning d-destructive', '5:3 error d-destructive', '6:12 error d-destructive']);
+  assert.deepEqual(destructiveDiagnostics('BEGIN { printf("hi"); exit(0); }'), []);
 });
