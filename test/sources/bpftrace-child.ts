@@ -13,7 +13,8 @@ async function main(): Promise<void> {
   if (what === undefined) return;
   const intervalMs = Number(interval ?? 200);
   const plan = what.endsWith('.bt') ? btScriptPlan(what) : presetPlan(what, { pid: null, command: command !== undefined });
-  const source = new BpftraceSource(plan, { intervalMs, pid: null, command: command ?? null });
+  const commandLogFile = command === undefined ? undefined : `${require('node:os').tmpdir()}/heat-tracer-test-child-${process.pid}.log`;
+  const source = new BpftraceSource(plan, { intervalMs, pid: null, command: command ?? null, commandLogFile });
   const out = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
   await source.start((event) => {
     if (event.type === 'snapshot') {
