@@ -1,5 +1,6 @@
 //! libdtrace's compile errors ("[D_SYNTAX] line 3: syntax error near \";\"") as positioned
-//! Diagnostics, and the command-line splitting dtrace(1) does for -c. Pure.
+//! Diagnostics, and what the source needs to know about a -c command before compiling: how
+//! dtrace(1) splits it, and when tracing of it starts (evaltime). Pure.
 
 import type { Diagnostic } from '../errors';
 
@@ -98,4 +99,16 @@ export function splitCommand(command: string): string[] {
   if (quote !== null) throw new Error(`unterminated ${quote} quote`);
   if (inWord) argv.push(cur);
   return argv;
+}
+
+/**
+ * When DTrace should start tracing a -c command: the script's own `#pragma D option evaltime=`,
+ * else 'exec' (like bpftrace's -c: the dynamic loader's syscalls count too) unless the script
+ * uses pid-provider probes, which need the libraries loaded first (DTrace's default, postinit).
+ * The option must be set before the process is created, so it cannot wait for the compiler.
+ */
+export function evaltimeFor(text: string): string {
+  const pragma = /^\s*#\s*pragma\s+D\s+option\s+evaltime\s*=\s*(\w+)/m.exec(text);
+  if (pragma) return pragma[1];
+  return /\bpid(?:\$target|\d+)\s*:/.test(text) ? 'postinit' : 'exec';
 }

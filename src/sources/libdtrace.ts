@@ -8,7 +8,7 @@ import { EXIT, HeatError } from '../errors';
 import type { Unit } from '../model/snapshot';
 import { requireLibdtraceAddon, type LibdtraceAddon, type LibdtraceConsumer } from './libdtrace-addon';
 import { formatScalarSummary, LibdtraceIntervals } from './libdtrace-aggregations';
-import { compileDiagnostic, splitCommand } from './libdtrace-diagnostics';
+import { compileDiagnostic, evaltimeFor, splitCommand } from './libdtrace-diagnostics';
 import { WorkTally } from './libdtrace-work';
 import type { Emit, Source, SourceEvent, SourceInfo } from './source';
 
@@ -125,6 +125,7 @@ export class LibdtraceSource implements Source {
         throw fail('libdtrace-command', err, EXIT.usage);
       }
       try {
+        c.setopt('evaltime', evaltimeFor(this.opts.text));
         const pid = c.createProcess(argv);
         if (pid > 0) this.info.detail = { ...this.info.detail, commandPid: pid };
       } catch (err) {

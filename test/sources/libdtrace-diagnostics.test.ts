@@ -3,7 +3,7 @@
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { compileDiagnostic, locateInLine, parseDtraceError, splitCommand } from '../../src/sources/libdtrace-diagnostics';
+import { compileDiagnostic, evaltimeFor, locateInLine, parseDtraceError, splitCommand } from '../../src/sources/libdtrace-diagnostics';
 
 const SCRIPT = ['syscall::read:entry', '{', '  @x = count(;', '}', 'foo::bar:baz', '/pid == $1/', '{ @y = quantize(nosuchvar); }'].join('\n');
 
@@ -60,4 +60,11 @@ test('a -c command splits on blanks like dtrace(1), with quotes for spaces', () 
   assert.deepEqual(splitCommand(`sh -c 'sleep 1; ls'`), ['sh', '-c', 'sleep 1; ls']);
   assert.deepEqual(splitCommand('echo "a \\"b\\"" c\\ d ""'), ['echo', 'a "b"', 'c d', '']);
   assert.throws(() => splitCommand('echo "open'), /unterminated/);
+});
+
+test('a -c command is traced from exec, unless the script needs its libraries or says otherwise', () => {
+  assert.equal(evaltimeFor('syscall::read:entry /pid == $target/ { @ = count(); }'), 'exec');
+  assert.equal(evaltimeFor('pid$target:libc:malloc:entry { @ = count(); }'), 'postinit');
+  assert.equal(evaltimeFor('pid1234:a.out:main:entry { @ = count(); }'), 'postinit');
+  assert.equal(evaltimeFor('#pragma D option evaltime=main\nsyscall:::entry { @ = count(); }'), 'main');
 });
