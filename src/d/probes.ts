@@ -11,6 +11,8 @@ import { syscallName, syscallNumber, type SyscallArch } from '../sources/syscall
  */
 export type ProbeContext =
   | { kind: 'begin' | 'end' | 'tick' | 'profile' | 'exec' | 'exit' | 'off-cpu' | 'on-cpu'; prov: string; func: string; name: string }
+  /** A clause whose probes were refused: its body is still checked, but nothing is emitted. */
+  | { kind: 'none'; prov: string; func: string; name: string }
   | { kind: 'syscall'; phase: 'entry' | 'return'; prov: string; func: string; name: string };
 
 /** One bpftrace attach point a D clause runs at, with the condition that narrows it to the D probes. */

@@ -33,6 +33,8 @@ interface Group {
   post: string[];
 }
 
+const NO_TARGET: ProbeTarget = { attach: '', ctx: { kind: 'none', prov: '', func: '', name: '' }, syscalls: null, guard: null };
+
 const indent = (lines: readonly string[], by = '  '): string[] => lines.map((l) => (l === '' ? l : by + l));
 
 /** Translates a parsed D program; problems go to `sink` (the text is meaningless if it has errors). */
@@ -40,7 +42,11 @@ export function translateProgram(program: Program, sink: DiagnosticSink, opts: T
   const st = new ProgramState(sink, opts);
   applyPragmas(program.items, st);
   const clauses = program.items.filter((i): i is ClauseItem => i.kind === 'clause');
-  const mapped = clauses.map((clause) => ({ clause, targets: mergeTargets(clause.probes.flatMap((p) => mapProbe(p, opts.arch, sink, st.zdefs))) }));
+  const mapped = clauses.map((clause) => {
+    const before = sink.errorCount;
+    const targets = mergeTargets(clause.probes.flatMap((p) => mapProbe(p, opts.arch, sink, st.zdefs)));
+    return { clause, targets, refused: sink.errorCount > before };
+  });
   analyzeProgram(mapped.map((m) => ({ clause: m.clause, ctx: m.targets[0]?.ctx ?? null })), st);
 
   const groups = new Map<string, Group>();
@@ -51,7 +57,10 @@ export function translateProgram(program: Program, sink: DiagnosticSink, opts: T
   };
   // this-> variables live for one probe firing: clauses merged onto one attach point share them.
   const thisVars = new Map<string, Set<string>>();
-  for (const { clause, targets } of mapped) {
+  for (const { clause, targets, refused } of mapped) {
+    // Refused probes were reported; still check the body so every error in the file shows.
+    // (A clause that only matches nothing under zdefs is dropped, as DTrace drops it.)
+    if (targets.length === 0 && refused) translateClause(clause, NO_TARGET, st, new Set());
     for (const target of targets) {
       if (!thisVars.has(target.attach)) thisVars.set(target.attach, new Set());
       groupFor(target.attach).parts.push(translateClause(clause, target, st, thisVars.get(target.attach)!));
