@@ -69,12 +69,14 @@ export class BpftraceReadings {
   }
 
   private fromHist(keys: Record<string, BpftraceJsonBucket[]>, plan: AggregationPlan | undefined): Aggregation {
-    const kind: BucketKind = plan && (plan.kind === 'hist' || plan.kind === 'lhist') ? plan.kind : guessHistKind(keys);
+    // The plan's kind is what the script asked for (a D quantize runs as hist, lquantize as lhist).
+    const kind: BucketKind = plan && plan.kind !== 'llquantize' ? plan.kind : guessHistKind(keys);
+    const linear = kind === 'lhist' || kind === 'lquantize';
     const byKey = new Map<string, Bucket[][]>();
     for (const [key, entries] of Object.entries(keys)) {
       // 0.17 files every value >= 2^31 in one top bucket printed as {min: -2^31, max: 0}:
       // detected and corrected to [2^31, +inf) here. The presets avoid hist() altogether.
-      const buckets = fromBpftraceBuckets(kind === 'lhist' ? 'lhist' : 'hist', entries, plan?.linear);
+      const buckets = fromBpftraceBuckets(linear ? 'lhist' : 'hist', entries, plan?.linear);
       push(byKey, this.label(key, plan?.keyDecoders), buckets);
     }
     return { kind, unit: plan?.unit ?? null, keys: merged(byKey) };

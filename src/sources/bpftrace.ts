@@ -125,7 +125,8 @@ export class BpftraceSource implements Source {
     fs.writeFileSync(programPath, this.run.text, { mode: 0o600 });
     args.push(programPath);
     this.files = { programPath, displayFile, source: this.plan.program, sourceLines: this.run.sourceLines };
-    for (const w of this.plan.warnings) this.emit({ type: 'warning', message: `${displayFile}:${w.line}:${w.column}: ${w.message}` });
+    // The plan's warnings are positioned in the file the user wrote (the .d, the .bt).
+    for (const w of this.plan.warnings) this.emit({ type: 'warning', message: `${origin.file ?? displayFile}:${w.line}:${w.column}: ${w.message}` });
     if (origin.kind === 'bt' && this.opts.pid !== null) this.emit({ type: 'warning', message: `-p ${this.opts.pid}: ${displayFile} runs unchanged, so it traces what it filters itself` });
     if (origin.kind === 'bt' && commandPid !== null && !this.run.usesCpid) this.emit({ type: 'warning', message: `${displayFile} does not filter on cpid: it traces every process while the command runs` });
     return args;

@@ -133,3 +133,19 @@ test('hist and lhist are told apart from their edges', () => {
   assert.equal(guessHistKind({ '': [{ max: -1, count: 1 }, { min: 10, count: 1 }] }), 'lhist');
   assert.equal(guessHistKind({ a: [{ min: 1024, max: 2047, count: 1 }, { min: -(2 ** 31), max: 0, count: 1 }] }), 'hist');
 });
+
+test('a D plan\'s quantize and lquantize keep their kinds while read as hist and lhist', () => {
+  const lines = fs.readFileSync(path.join(FIXTURES, '017-shapes.ndjson'), 'utf8').split('\n');
+  const plan: ProgramPlan = {
+    program: '', origin: { kind: 'd', file: 'x.d' }, title: 'x.d', warnings: [],
+    aggregations: {
+      '@h': { name: 'h', map: '@h', kind: 'quantize', unit: null },
+      '@l': { name: 'l', map: '@l', kind: 'lquantize', unit: null, linear: { low: 0, high: 63, step: 2 } },
+    },
+  };
+  const [snap] = run(plan, lines);
+  assert.equal(snap.aggregations.h.kind, 'quantize');
+  assert.deepEqual(snap.aggregations.h.keys[''].at(-1), { lo: 2 ** 31, hi: null, count: 2 });
+  assert.equal(snap.aggregations.l.kind, 'lquantize');
+  assert.deepEqual(snap.aggregations.l.keys[''].at(-1), { lo: 62, hi: null, count: 2 });
+});
