@@ -2,7 +2,7 @@
 //! one (illumos/SmartOS, FreeBSD, macOS). Everything else in the addon calls these helpers only.
 //!
 //! Exercised for real: Oracle 2.0.1 (built from oracle/dtrace-utils, Debian 12, kernel 6.18).
-//! Classic: compiled only (against illumos-gate headers), layout as in node-libdtrace.
+//! Classic: compiled only (against OpenDTrace's headers), layout as in node-libdtrace.
 #ifndef HEAT_DTRACE_ABI_H
 #define HEAT_DTRACE_ABI_H
 
