@@ -11,7 +11,7 @@ import { mapProbe, type ProbeTarget } from './probes';
 import { ProgramState, type TranslateOptions } from './program-state';
 import { StmtTranslator } from './translate-stmt';
 import { wrap, type ClauseEnv } from './translate-expr';
-import { VT_MAPS, vtExitLines, vtSwitchLines, vtTrackLine } from './vtimestamp';
+import { VT_MAPS, vtExitLines, vtSwitchLines, vtTrackLines } from './vtimestamp';
 import { syscallName } from '../sources/syscall-names';
 import { bpfString } from './bpf-text';
 
@@ -104,7 +104,7 @@ function translateClause(clause: ClauseItem, target: ProbeTarget, st: ProgramSta
   if (clause.body === null || clause.body.length === 0) lines = st.quiet ? [] : defaultAction(target, xt);
   else lines = xt.body(clause.body);
   // Only a vtimestamp kept past this firing can be subtracted from later: track from here on.
-  if (env.usesVtimestamp && env.storesPersistent) lines.unshift(vtTrackLine(env.tid));
+  if (env.usesVtimestamp && env.storesPersistent) lines.unshift(...vtTrackLines(env.tid));
   // Each piece binds at least as tightly as &&: the filter is parenthesised, the predicate wrapped.
   const cond = conds.length === 0 ? null : conds.join(' && ');
   return { cond, lines };

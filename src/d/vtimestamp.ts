@@ -33,9 +33,12 @@ export function vtSwitchLines(): string[] {
   ];
 }
 
-/** The statement that starts tracking the current thread (placed in clauses that read vtimestamp). */
-export function vtTrackLine(tid: string): string {
-  return `@__vt_trk[${tid}] = 1;`;
+/**
+ * Statements that start tracking the current thread (in clauses that read vtimestamp and store
+ * it). A lookup first: most firings find the thread tracked, and a lookup is cheaper than an update.
+ */
+export function vtTrackLines(tid: string): string[] {
+  return [`if (!@__vt_trk[${tid}]) {`, `  @__vt_trk[${tid}] = 1;`, '}'];
 }
 
 /** Frees a thread's entries when it exits (sched_process_exit runs in the exiting thread). */

@@ -155,7 +155,7 @@ test('macro arguments are numbers or strings; a missing one is an error unless d
 test('vtimestamp adds the sched_switch accounting only to programs that use it', () => {
   assert.doesNotMatch(plan('syscall:::entry { self->t = timestamp; }').program, /__vt_/);
   const p = plan('syscall:::entry { self->t = vtimestamp; }');
-  assert.match(p.program, /@__vt_trk\[tid\] = 1;/);
+  assert.match(p.program, /if \(!@__vt_trk\[tid\]\) {\n\s*@__vt_trk\[tid\] = 1;/);
   assert.match(p.program, /@__vt_off\[args->next_pid\] \+= \$__now - \$__out;/);
   assert.match(p.program, /tracepoint:sched:sched_process_exit\n{[^}]*delete\(@__vt_off\[tid\]\);/);
 });
