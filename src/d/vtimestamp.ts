@@ -10,8 +10,9 @@
 //! A 2 ms clock_nanosleep therefore measures the few µs it ran, not the 2 ms it slept.
 //!
 //! Cost. One extra program on sched_switch: two hash lookups per context switch for untracked
-//! threads, a store and a delete for tracked ones (typically well under 1 µs per switch; at
-//! 50k switches/s about 1–3% of one CPU). Three maps keyed by tid, bounded by the threads that
+//! threads, a store and a delete for tracked ones. Measured (bpf_stats, 2-vCPU VM, cold caches at
+//! ~1k switches/s): 1.3 µs per switch, i.e. at 50k switches/s at most ~6% of one CPU; the syscall
+//! probes of the same program cost 0.3–0.55 µs per call. Three maps keyed by tid, bounded by the threads that
 //! read vtimestamp, freed on thread exit (sched_process_exit). bpftrace's default map size is
 //! 4096 entries (BPFTRACE_MAP_KEYS_MAX raises it): beyond that, new threads read wall time.
 //! Differences from DTrace: DTrace also subtracts time spent in its own probes; this includes
