@@ -63,7 +63,8 @@ export class ExprTranslator {
   asText(t: TExpr): string {
     if (t.type !== 'sysnr') return t.text;
     this.st.uses.sysname = true;
-    const ids = this.env.target.syscalls;
+    // A number stored in a variable may come from any clause: then the table needs every name.
+    const ids = t.text === 'args->id' ? this.env.target.syscalls : null;
     if (ids === null) this.st.sysnameFor = null;
     else if (this.st.sysnameFor !== null) ids.forEach((n) => this.st.sysnameFor!.add(n));
     return `@__sysname[${t.text}]`;

@@ -63,6 +63,9 @@ test('probefunc printed as text goes through a name table holding only the sysca
   assert.match(p.program, /printf\("%s\\n", @__sysname\[args->id\]\);/);
   assert.match(p.program, /@__sysname\[0\] = "read";/);
   assert.doesNotMatch(p.program, /"write"/);
+  const stored = plan('syscall::read:entry { self->f = probefunc; }\nsyscall::write:entry /self->f/ { printf("%s\\n", self->f); }').program;
+  assert.match(stored, /printf\("%s\\n", @__sysname\[@self_f\[tid\]\]\);/);
+  assert.match(stored, /@__sysname\[0\] = "read";/);
 });
 
 test('assigning 0 frees a dynamic variable; a value that may be 0 is checked at run time', () => {
