@@ -66,6 +66,12 @@ export class Scanner {
     for (const p of PUNCTS) {
       if (t.startsWith(p, pos)) return { kind: 'punct', text: p, span: { offset: pos, length: p.length } };
     }
+    if (c === '`') {
+      let end = pos + 1;
+      while (end < t.length && isIdentChar(t[end])) end++;
+      this.sink.error('d-unsupported', `kernel symbol references ('${t.slice(pos, end)}') are not supported`, { offset: pos, length: end - pos });
+      return { kind: 'int', text: '0', value: 0n, span: { offset: pos, length: end - pos } };
+    }
     this.sink.error('d-syntax', `unexpected character '${c}'`, { offset: pos, length: 1 });
     return this.scan(pos + 1, mode);
   }

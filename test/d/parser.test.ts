@@ -158,3 +158,7 @@ test('a bad character and a probe description with five fields are errors', () =
   assert.deepEqual(parse('BEGIN { x = 1 # 2; }').errors, ['1:15 d-syntax', '1:17 d-syntax']);
   assert.deepEqual(parse('a:b:c:d:e { }').errors, ['1:1 d-syntax']);
 });
+
+test('a kernel symbol reference is refused by name and parsing goes on', () => {
+  assert.deepEqual(parse('BEGIN { x = `max_ncpus + 1; y = 2 +; }').errors, ['1:13 d-unsupported', '1:36 d-syntax']);
+});
