@@ -36,6 +36,8 @@ export class HeatPainter {
   private prev: HeatCell[] | null = null;
   private prevKey = '';
   private readonly sgrCache = new Map<string, string>();
+  /** Paints so far, and how many of them rewrote every cell (nothing known on screen). */
+  readonly stats = { paints: 0, fullRepaints: 0 };
 
   constructor(private readonly depth: ColourDepth) {}
 
@@ -54,6 +56,8 @@ export class HeatPainter {
       this.prev = null;
       this.prevKey = key;
     }
+    this.stats.paints++;
+    if (this.prev === null) this.stats.fullRepaints++;
     const prev = this.prev ?? new Array<HeatCell>(area.cells.length).fill(UNKNOWN);
     let out = '';
     let lastFg = NaN;

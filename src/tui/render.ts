@@ -336,3 +336,11 @@ export function render(model: Heatmap, view: ViewState, ctx: RenderContext): Fra
     layoutKey: `${ctx.cols}x${ctx.rows}|${ctx.depth}|${view.palette}|${p.scale.legend().map((l) => l.hi).join(',')}|${rowsKey}`,
   };
 }
+
+/** Renders the frames of one screen, keeping what carries over from one frame to the next. */
+export class Renderer {
+  /** The frame for the model and view now. */
+  render(model: Heatmap, view: ViewState, ctx: RenderContext): Frame {
+    return render(model, view, ctx);
+  }
+}

@@ -236,9 +236,29 @@ export class Screen {
     this.box = box === null ? null : { x: box.x, y: box.y, width: box.width, height: box.height };
   }
 
-  /** Forces the next paint to redraw the heat area completely. */
-  invalidate(): void {
+  /**
+   * Forces the next paint to redraw the heat area completely; with `everything`, every other cell
+   * too, as blessed does after a resize (the benchmark's full repaint).
+   */
+  invalidate(everything = false): void {
     this.painter.invalidate();
+    for (const p of this.rowPainters.values()) p.invalidate();
+    if (!everything) return;
+    const { lines, olines } = this.screen as unknown as BlessedBuffers;
+    lines.forEach((line, y) => {
+      line.dirty = true;
+      for (let x = 0; x < olines[y].length; x++) olines[y][x] = [NEVER_DRAWN, ''];
+    });
+  }
+
+  /** The heat painter's counters: paints, and full repaints among them. */
+  get stats(): { readonly paints: number; readonly fullRepaints: number } {
+    return this.painter.stats;
+  }
+
+  /** Hands what blessed has buffered to the output now rather than on the next tick. */
+  flush(): void {
+    (this.screen.program as unknown as { flush: () => void }).flush();
   }
 
   /** Restores the terminal (normal screen, cursor, modes). Safe to call more than once. */
