@@ -18,6 +18,7 @@ import { buildRunProgram, CPID_MACRO, READY_MARKER, TICK_MARKER, type RunProgram
 import { BpftraceReadings } from './bpftrace-readings';
 import { blockDevName, bpftraceVersion, dryRunStderr, lines, processExists } from './bpftrace-process';
 import { bpftraceFailure, parseStderrLine, type ProgramFiles } from './bpftrace-stderr';
+import { waitUntilHeld } from './ebpf-command';
 import { HeldCommand, resolveExecutable } from './held-command';
 import type { ProgramPlan } from './program-plan';
 import type { Emit, Source, SourceEvent, SourceInfo } from './source';
@@ -92,6 +93,9 @@ export class BpftraceSource implements Source {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heat-tracer-tui-'));
     try {
       const args = this.prepare();
+      // The wrapper's shell start-up (dash calls getppid) must be over before probes exist.
+      if (this.command?.pid) await waitUntilHeld(this.command.pid, () => this.command?.exited ?? true);
+      if (this.stopping) throw stoppedError();
       this.invocation = { bpftrace, args };
       await this.spawn(bpftrace, args);
     } catch (err) {

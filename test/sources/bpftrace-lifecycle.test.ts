@@ -4,6 +4,8 @@
 
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { bpftraceSkipReason, childBpftracePids, goneWithin } from './bpftrace-real';
@@ -59,6 +61,7 @@ test('a -c command and its bpftrace both die with a SIGKILLed node process', { t
   await exited(child);
   assert.ok((await goneWithin(bpftrace[0], 2000)) >= 0, 'bpftrace survived');
   assert.ok((await goneWithin(sleeper, 2000)) >= 0, 'the command survived');
+  fs.rmSync(path.join(os.tmpdir(), `heat-tracer-test-child-${child.pid}.log`), { force: true });
 });
 
 for (const signal of ['SIGTERM', 'SIGHUP'] as const) {

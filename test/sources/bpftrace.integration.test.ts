@@ -30,8 +30,11 @@ async function startError(source: BpftraceSource): Promise<HeatError> {
   assert.fail('start() succeeded');
 }
 
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'heat-tracer-test-'));
+process.on('exit', () => fs.rmSync(scratch, { recursive: true, force: true }));
+
 function tempScript(text: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heat-tracer-test-'));
+  const dir = fs.mkdtempSync(path.join(scratch, 'script-'));
   const file = path.join(dir, 'probe.bt');
   fs.writeFileSync(file, text);
   return file;
