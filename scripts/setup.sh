@@ -60,5 +60,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+# Tracepoints are found through tracefs; minimal machines and containers may not mount it (bpftrace
+# then reports every tracepoint as missing). Mount it (and debugfs, where older tools look) if absent.
+if [ "$(id -u)" = 0 ]; then
+  if [ -d /sys/kernel/tracing ] && ! [ -e /sys/kernel/tracing/events ]; then
+    run mount -t tracefs nodev /sys/kernel/tracing || echo "heat-tracer-tui setup: could not mount tracefs" >&2
+  fi
+  if [ -d /sys/kernel/debug ] && ! mountpoint -q /sys/kernel/debug; then
+    run mount -t debugfs nodev /sys/kernel/debug || echo "heat-tracer-tui setup: could not mount debugfs" >&2
+  fi
+fi
+
 # Running as root from a user's checkout: npm ci as root works; files stay readable for the user.
 run npm ci --no-audit --no-fund
