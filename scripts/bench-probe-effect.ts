@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { tracers, type Tracer } from './bench-probe-tracers';
+import { otherTracers, tracers, type Tracer } from './bench-probe-tracers';
 
 /** One benchmark's result, ready to print. */
 export interface ResultTable {
@@ -82,6 +82,20 @@ function runOnce(bin: string, tracer: Tracer, cpu: number): { wall: number; cpu:
   return { wall, cpu: cpuNs };
 }
 
+/** Waits (up to QUIET_WAIT_MS) until no one else's tracing is active; returns what is left. */
+async function quiet(log: (line: string) => void): Promise<string[]> {
+  const deadline = Date.now() + QUIET_WAIT_MS;
+  let others = otherTracers();
+  if (others.length > 0) log(`waiting for other tracing to end: ${others.join(', ')}`);
+  while (others.length > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 1000));
+    others = otherTracers();
+  }
+  return others;
+}
+
+const QUIET_WAIT_MS = 180_000;
+
 const fmt = (x: number, digits = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** Runs the benchmark; a table with only notes when it cannot run here (not root, no cc). */
@@ -111,7 +125,10 @@ export async function runProbeEffectBench(opts: ProbeEffectOptions = {}): Promis
     }
     const samples = new Map<string, number[]>();
     const cpuSamples = new Map<string, number[]>();
+    const disturbed: string[] = [];
     for (let round = 1; round <= rounds; round++) {
+      const others = await quiet(log);
+      if (others.length > 0) disturbed.push(`round ${round}: ${others.join(', ')}`);
       for (const t of chosen) {
         log(`round ${round}/${rounds}: ${t.name}`);
         const running = t.start ? await t.start() : null;
@@ -129,6 +146,7 @@ export async function runProbeEffectBench(opts: ProbeEffectOptions = {}): Promis
       }
     }
     fillRows(table, chosen, cpus, samples, cpuSamples);
+    if (disturbed.length > 0) table.notes.push(`UNRELIABLE: other tracing was active (it slows every syscall, bare runs too): ${disturbed.join('; ')}`);
     table.notes.push(...machineNotes(rounds, cpus));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

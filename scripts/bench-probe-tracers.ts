@@ -84,6 +84,37 @@ function bpftraceTracer(name: string, program: () => string): Tracer {
   };
 }
 
+const TRACING_PROG_TYPES = new Set(['tracepoint', 'raw_tracepoint', 'raw_tracepoint_writable', 'tracing', 'kprobe', 'perf_event']);
+const TRACER_COMMANDS = new Set(['bpftrace', 'strace', 'perf', 'ltrace', 'sysdig']);
+
+/**
+ * Tracing that someone else left running (another user's bpftrace, a test): it slows every
+ * syscall on the machine, "bare" runs included. Tracing BPF programs (from bpftool, when
+ * installed) and tracer processes, by name. Call it when none of the bench's own tracers run.
+ */
+export function otherTracers(): string[] {
+  const found: string[] = [];
+  const res = spawnSync('bpftool', ['prog', 'show', '--json'], { encoding: 'utf8' });
+  if (res.status === 0) {
+    try {
+      for (const p of JSON.parse(res.stdout) as Array<{ id: number; type: string; name?: string }>) {
+        if (TRACING_PROG_TYPES.has(p.type)) found.push(`BPF ${p.type} program ${p.name ?? p.id}`);
+      }
+    } catch {
+      // an unexpected format: rely on the process names below
+    }
+  }
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const comm = fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+      if (TRACER_COMMANDS.has(comm)) found.push(`${comm} (pid ${pid})`);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
 /** Every tracer, in the order the table shows them. */
 export function tracers(): Tracer[] {
   const ebpfSource = path.resolve(__dirname, '..', 'src', 'sources', 'ebpf.js');
