@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <node_api.h>
 
@@ -30,6 +31,7 @@ struct heat {
 	int ncpus;
 	size_t row_size;
 	const volatile struct heat_shared *shared;
+	void *bss;
 	size_t bss_size;
 	unsigned long long *percpu; // one lookup's worth: ncpus rows
 };
@@ -67,8 +69,9 @@ static void heat_free(struct heat *h)
 	for (int i = 0; i < h->nlinks; i++)
 		bpf_link__destroy(h->links[i]);
 	h->nlinks = 0;
-	if (h->shared)
-		munmap((void *)h->shared, h->bss_size);
+	if (h->bss)
+		munmap(h->bss, h->bss_size);
+	h->bss = NULL;
 	h->shared = NULL;
 	bpf_object__close(h->obj);
 	h->obj = NULL;
@@ -123,17 +126,39 @@ static struct bpf_map *internal_map(struct bpf_object *obj, const char *suffix)
 	return NULL;
 }
 
+// Where global `var` sits in data section `sec` (".rodata", ".bss"), from the object's BTF;
+// -1 when it is not there or smaller than `want`. The compiler may order globals as it likes.
+static long var_offset(struct bpf_object *obj, const char *sec, const char *var, size_t want)
+{
+	struct btf *btf = bpf_object__btf(obj);
+	int id = btf ? btf__find_by_name_kind(btf, sec, BTF_KIND_DATASEC) : -1;
+	if (id < 0)
+		return -1;
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	const struct btf_var_secinfo *vsi = btf_var_secinfos(t);
+	for (int i = 0; i < btf_vlen(t); i++, vsi++) {
+		const struct btf_type *v = btf__type_by_id(btf, vsi->type);
+		if (v && strcmp(btf__name_by_offset(btf, v->name_off), var) == 0)
+			return vsi->size >= want ? (long)vsi->offset : -1;
+	}
+	return -1;
+}
+
 // The loaded .bss, mapped read-only: libbpf 1.1 remaps it onto the kernel's copy only for
-// skeletons, so map it here.
-static const volatile void *map_bss(struct heat *h, size_t want)
+// skeletons, so map it here; returns the address of `shared` in it.
+static const volatile struct heat_shared *map_shared(struct heat *h)
 {
 	struct bpf_map *m = internal_map(h->obj, ".bss");
-	if (!m || bpf_map__value_size(m) < want || !(bpf_map__map_flags(m) & BPF_F_MMAPABLE))
+	long off = var_offset(h->obj, ".bss", "shared", sizeof(struct heat_shared));
+	if (!m || off < 0 || !(bpf_map__map_flags(m) & BPF_F_MMAPABLE))
 		return NULL;
 	long page = sysconf(_SC_PAGESIZE);
 	h->bss_size = ((size_t)bpf_map__value_size(m) + page - 1) / page * page;
 	void *p = mmap(NULL, h->bss_size, PROT_READ, MAP_SHARED, bpf_map__fd(m), 0);
-	return p == MAP_FAILED ? NULL : p;
+	if (p == MAP_FAILED)
+		return NULL;
+	h->bss = p;
+	return (const volatile struct heat_shared *)((const char *)p + off);
 }
 
 /** open(objectPath: string, targetTgid: number): handle — loads and attaches every program. */
@@ -163,10 +188,12 @@ static napi_value js_open(napi_env env, napi_callback_info info)
 	}
 	// .rodata is writable until load: that is where the target filter lives.
 	struct bpf_map *rodata = internal_map(h->obj, ".rodata");
+	long target_off = var_offset(h->obj, ".rodata", "target_tgid", sizeof(unsigned int));
 	size_t rodata_size = 0;
-	unsigned int *target = rodata ? (void *)bpf_map__initial_value(rodata, &rodata_size) : NULL;
-	if (rodata_size < sizeof(*target))
-		target = NULL;
+	char *rodata_data = rodata ? (void *)bpf_map__initial_value(rodata, &rodata_size) : NULL;
+	unsigned int *target = NULL;
+	if (rodata_data && target_off >= 0 && (size_t)target_off + sizeof(*target) <= rodata_size)
+		target = (unsigned int *)(rodata_data + target_off);
 	if (!target && tgid) {
 		heat_free(h);
 		free(h);
@@ -180,7 +207,7 @@ static napi_value js_open(napi_env env, napi_callback_info info)
 		free(h);
 		return throw_errno(env, "cannot load the BPF programs", err);
 	}
-	h->shared = map_bss(h, sizeof(struct heat_shared));
+	h->shared = map_shared(h);
 	struct bpf_map *hist = bpf_object__find_map_by_name(h->obj, "hist");
 	h->ncpus = libbpf_num_possible_cpus();
 	if (!hist || !h->shared || h->ncpus <= 0 || bpf_map__value_size(hist) != HEAT_BUCKETS * 8) {
@@ -243,8 +270,11 @@ static napi_value js_read(napi_env env, napi_callback_info info)
 	napi_create_array_with_length(env, (size_t)nkeys, &key_array);
 	napi_create_array_with_length(env, (size_t)nkeys, &raw_array);
 	for (int i = 0; i < nkeys; i++) {
-		if (bpf_map_lookup_elem(h->hist_fd, &keys[i], h->percpu))
-			return throw_errno(env, "cannot read the histogram map", errno);
+		if (bpf_map_lookup_elem(h->hist_fd, &keys[i], h->percpu)) {
+			int err = errno;
+			log_tail[0] = '\0';
+			return throw_errno(env, "cannot read the histogram map", err);
+		}
 		double *row = out + (size_t)i * HEAT_BUCKETS;
 		for (int b = 0; b < HEAT_BUCKETS; b++) {
 			unsigned long long sum = 0;
