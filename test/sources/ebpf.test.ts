@@ -166,8 +166,11 @@ test('the runq preset times the wakeups of a -c command that sleeps', async (t) 
   const keys = new Set(events.flatMap((e) => (e.type === 'snapshot' ? Object.keys(e.snapshot.aggregations.runq.keys) : [])));
   assert.deepEqual([...keys], ['']);
   const n = total(bucketsOf(events, '', EBPF_PRESETS.runq.aggregation));
+  // A wakeup in interrupt context finds task storage busy when another BPF program on that CPU
+  // holds it (another tool, a parallel test): the kernel refuses, we count it as lost.
+  const lost = events.reduce((sum, e) => sum + (e.type === 'snapshot' ? e.snapshot.lost : 0), 0);
   // Every sleep ends with a wakeup; preemptions add a few more.
-  assert.ok(n >= 100 && n < 1000, `${n} run queue waits`);
+  assert.ok(n + lost >= 100 && n < 1000, `${n} run queue waits, ${lost} lost`);
 });
 
 test('nothing stays loaded after the process holding the programs is killed with SIGKILL', async (t) => {

@@ -25,7 +25,7 @@
     {
       'target_name': 'heat_ebpf',
       'dependencies': ['heat_bpf_objects'],
-      'sources': ['heat_ebpf.c'],
+      'sources': ['heat_ebpf.c', 'heat_loader.c'],
       'cflags': ['-std=gnu11', '-Wall', '-Wextra', '-Wno-unused-parameter'],
       'libraries': ['-lbpf'],
     },
