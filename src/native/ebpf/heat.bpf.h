@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-//! What every preset's BPF program shares with the loader (heat_ebpf.c): the target filter, the
+//! What every preset's BPF program shares with the loader (heat_loader.c): the target filter, the
 //! cumulative per-CPU histograms keyed by a small integer, and the log-linear bucket function.
 //!
 //! No vmlinux.h and no CO-RE: the programs read only raw tracepoint arguments and helper results,

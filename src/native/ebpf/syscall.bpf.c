@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 //! The `syscall` preset in the kernel: per-syscall latency histograms, log-linear (4 buckets per
 //! power of two, DTrace llquantize(2, ..., 8)), counted in cumulative per-CPU arrays that the
-//! loader (heat_ebpf.c) reads each interval; src/sources/ebpf.ts turns them into Snapshots.
+//! loader (heat_loader.c) reads each interval; src/sources/ebpf.ts turns them into Snapshots.
 
 #include "heat.bpf.h"
 
