@@ -50,6 +50,36 @@ function bpftrace(config: RunConfig): Source {
   return new BpftraceSource(programPlan(config), { intervalMs: config.intervalMs, pid: config.pid, command: config.command });
 }
 
+/**
+ * `--backend auto` for a preset: the native engine, and bpftrace when the kernel refuses the
+ * native programs at load (ebpfAvailable() can only check that they could be loaded).
+ */
+class NativeOrBpftrace implements Source {
+  private active: Source;
+  constructor(
+    native: Source,
+    private readonly fallback: () => Source,
+  ) {
+    this.active = native;
+  }
+  get info() {
+    return this.active.info;
+  }
+  async start(emit: Parameters<Source['start']>[0]): Promise<void> {
+    try {
+      await this.active.start(emit);
+    } catch (err) {
+      if (!(err instanceof HeatError) || err.code !== 'ebpf-load-failed') throw err;
+      emit({ type: 'warning', message: `native eBPF engine refused (${err.message}); using bpftrace` });
+      this.active = this.fallback();
+      await this.active.start(emit);
+    }
+  }
+  stop(): Promise<void> {
+    return this.active.stop();
+  }
+}
+
 /** Builds the source; throws HeatError when the configuration cannot run here. */
 export function createSource(config: RunConfig): Source {
   const s = config.source;
@@ -66,7 +96,10 @@ export function createSource(config: RunConfig): Source {
         if (!native.ok) throw new HeatError('ebpf-unavailable', `the native eBPF engine cannot run: ${native.why}`, { hint: 'use --backend bpftrace (or auto)' });
         return new EbpfSource({ preset: s.preset, intervalMs: config.intervalMs, pid: config.pid, command: config.command });
       }
-      if (backend === 'auto' && native.ok) return new EbpfSource({ preset: s.preset, intervalMs: config.intervalMs, pid: config.pid, command: config.command });
+      if (backend === 'auto' && native.ok) {
+        const ebpf = new EbpfSource({ preset: s.preset, intervalMs: config.intervalMs, pid: config.pid, command: config.command });
+        return new NativeOrBpftrace(ebpf, () => bpftrace(config));
+      }
       return bpftrace(config);
     }
     case 'script': {
