@@ -19,13 +19,17 @@ export interface RenderResult {
   scenario: Scenario;
   path: PaintPath;
   ticks: number;
-  /** Process CPU (user + system) per tick: model push, render, paint, write (GC included). */
+  /** Process CPU (user + system, GC included) per tick for push + render + paint + write: mean, median. */
   cpuMs: number;
-  /** Of which the pure renderer. */
+  cpuMedianMs: number;
+  /** Of which the pure renderer (mean). */
   renderMs: number;
+  /** Terminal output per tick: mean, median, largest. */
   bytes: number;
-  /** Ticks where the screen could not take the fast path (a repaint of the heat area). */
-  repaints: number;
+  bytesMedian: number;
+  bytesMax: number;
+  /** Ticks whose frame changed layout (axis rows, colour mapping, palette): the picture was redrawn. */
+  layoutChanges: number;
 }
 
 const INTERVAL_MS = 1000;
@@ -57,50 +61,60 @@ const cpuMsNow = () => {
   return (u.user + u.system) / 1000;
 };
 
-/** Runs `ticks` ticks after filling the window and warming up; figures are per tick. */
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/**
+ * Runs `ticks` ticks after a warm-up of twice the window (so the window is full and the axis and
+ * colour mapping have settled); figures are per tick. Snapshots are made before timing starts.
+ */
 export function benchRender(cols: number, rows: number, scenario: Scenario, path: PaintPath, ticks: number): RenderResult {
   const term = nullTerminal(cols, rows);
   const screen = new Screen({ depth: 'truecolor', input: term.input, output: term.output, terminal: 'xterm-256color' });
   const renderer = new Renderer();
   const model = new Heatmap(DEFAULT_HISTORY_COLUMNS);
+  const warmup = 2 * cols + 100;
   const next = workload(scenario);
+  const snapshots = Array.from({ length: warmup + ticks }, (_, i) => next(i));
   let view: ViewState = initialViewState({ colourScale: 'rank', palette: 'heat' });
   const ctx: RenderContext = { cols, rows, depth: 'truecolor', title: 'syscall latency (bench)', intervalMs: INTERVAL_MS, unit: null, message: null, messageIsError: false, lostTotal: 0 };
   const palettes: PaletteName[] = ['heat', 'viridis'];
-  let tick = 0;
-  const step = (): number => {
-    model.push(next(tick));
+  let layoutKey = '';
+  const step = (tick: number) => {
+    const cpu0 = cpuMsNow();
+    const bytes0 = term.bytes();
+    model.push(snapshots[tick]);
     // The worst case: a palette change recolours every cell.
     if (scenario === 'every cell changes') view = { ...view, palette: palettes[tick % 2] };
-    tick++;
-    const t0 = cpuMsNow();
     const frame = renderer.render(model, view, ctx);
-    const renderMs = cpuMsNow() - t0;
+    const cpu1 = cpuMsNow();
     if (path === 'full repaint') screen.invalidate(true);
     screen.paint(frame);
     screen.flush();
-    return renderMs;
+    const changed = frame.layoutKey !== layoutKey;
+    layoutKey = frame.layoutKey;
+    return { cpuMs: cpuMsNow() - cpu0, renderMs: cpu1 - cpu0, bytes: term.bytes() - bytes0, changed };
   };
-  for (let i = 0; i < cols + 30; i++) step();
-  const bytes0 = term.bytes();
-  const repaints0 = screen.stats.fullRepaints;
-  const cpu0 = cpuMsNow();
-  let renderMs = 0;
-  for (let i = 0; i < ticks; i++) renderMs += step();
-  const cpuMs = cpuMsNow() - cpu0;
-  const result: RenderResult = {
+  for (let i = 0; i < warmup; i++) step(i);
+  const samples = Array.from({ length: ticks }, (_, i) => step(warmup + i));
+  screen.destroy();
+  const mean = (f: (s: (typeof samples)[number]) => number) => samples.reduce((a, s) => a + f(s), 0) / ticks;
+  return {
     cols,
     rows,
     scenario,
     path,
     ticks,
-    cpuMs: cpuMs / ticks,
-    renderMs: renderMs / ticks,
-    bytes: (term.bytes() - bytes0) / ticks,
-    repaints: screen.stats.fullRepaints - repaints0,
+    cpuMs: mean((s) => s.cpuMs),
+    cpuMedianMs: median(samples.map((s) => s.cpuMs)),
+    renderMs: mean((s) => s.renderMs),
+    bytes: mean((s) => s.bytes),
+    bytesMedian: median(samples.map((s) => s.bytes)),
+    bytesMax: Math.max(...samples.map((s) => s.bytes)),
+    layoutChanges: samples.filter((s) => s.changed).length,
   };
-  screen.destroy();
-  return result;
 }
 
 export const SIZES: ReadonlyArray<[number, number]> = [

@@ -69,23 +69,27 @@ function renderSection(results: RenderResult[]): string {
     `${r.cols}×${r.rows}`,
     r.scenario,
     r.path,
+    fmt(r.cpuMedianMs, 2),
     fmt(r.cpuMs, 2),
     fmt(r.renderMs, 2),
+    bytesText(r.bytesMedian),
     bytesText(r.bytes),
-    `${r.repaints}/${r.ticks}`,
+    bytesText(r.bytesMax),
+    `${r.layoutChanges}/${r.ticks}`,
   ]);
   return [
     '### Rendering, per tick (truecolor)',
     '',
-    table(['size', 'workload', 'path', 'CPU ms', 'of which renderer', 'output', 'heat repaints'], rows, 3),
+    table(['size', 'workload', 'path', 'CPU ms median', 'CPU ms mean', 'of which renderer', 'output median', 'output mean', 'output max', 'layout changes'], rows, 3),
     '',
     '- *same snapshot*: one snapshot pushed every tick; *stable distribution*: a fixed mix of log-normal modes',
     '  sampled afresh each tick (columns differ by sampling noise, as real ones do); *every cell changes*: every',
     '  latency row holds data and the palette alternates, so every cell changes colour.',
-    '- *ours*: the app\'s renderer and Screen; *full repaint*: the same frames with every cell rewritten',
-    '  (heat painter invalidated, blessed\'s buffers forgotten), as blessed does after a resize.',
-    '- CPU is process CPU (user + system, GC included) for push + render + paint + write, into a null terminal;',
-    '  output is bytes written to the terminal; heat repaints counts ticks that rewrote the whole heat area.',
+    "- *ours*: the app's renderer and Screen; *full repaint*: the same frames with every cell rewritten",
+    "  (heat painter invalidated, blessed's buffers forgotten), as blessed does after a resize.",
+    '- CPU is process CPU (user + system, GC included) for push + render + paint + write into a null terminal,',
+    '  after a warm-up of twice the window; output is bytes written to the terminal; layout changes counts',
+    '  ticks whose axis rows or colour mapping changed (the whole picture is redrawn).',
   ].join('\n');
 }
 

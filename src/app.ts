@@ -9,7 +9,7 @@ import { defaultAxisMode } from './model/axis';
 import { RecordingWriter } from './record/recording-writer';
 import { SummaryAccumulator } from './report/summary';
 import type { Source, SourceEvent } from './sources/source';
-import { heatLayout, render } from './tui/render';
+import { Renderer, heatLayout } from './tui/render';
 import type { ColourDepth } from './tui/palette';
 import { actionForKey } from './tui/keymap';
 import { Screen } from './tui/screen';
@@ -42,6 +42,8 @@ export class App {
   readonly model: Heatmap;
   view: ViewState;
   private screen: Screen | null = null;
+  /** Keeps axis, colours and drawn columns between frames, so a tick draws one column. */
+  private readonly renderer = new Renderer();
   private recorder: RecordingWriter | null = null;
   private readonly summary: SummaryAccumulator;
   private renderPending = false;
@@ -208,7 +210,7 @@ export class App {
       setTimeout(() => this.scheduleRender(), 50);
       return;
     }
-    const frame = render(this.model, this.view, {
+    const frame = this.renderer.render(this.model, this.view, {
       cols: screen.cols,
       rows: screen.rows,
       depth: this.io.depth,

@@ -108,6 +108,42 @@ export function fitWindow(segments: readonly Segment[], mode: AxisMode, zoom: nu
   return [mid - span / 2, mid + span / 2];
 }
 
+/**
+ * Keeps the fitted window from frame to frame (the renderer's hysteresis): it follows the data at
+ * once when the data no longer fits, but shrinks only when the fit is smaller than the kept window
+ * by more than `slack` (2 octaves on a log axis, a quarter of the span on a linear one). A rare
+ * tail bucket scrolling into and out of view then moves no row, and nothing needs a repaint.
+ */
+export class StableWindow {
+  private kept: { mode: AxisMode; zoom: number; c0: number; c1: number } | null = null;
+
+  constructor(private readonly logSlack = 2, private readonly linearSlackShare = 0.25) {}
+
+  /** The window to draw the segments in: the kept one, or fitWindow's, which is then kept. */
+  fit(segments: readonly Segment[], mode: AxisMode, zoom: number): [number, number] {
+    const [f0, f1] = fitWindow(segments, mode, zoom);
+    // The window for no data is a placeholder: the first data gets its own fit.
+    if (segments.length === 0) {
+      this.kept = null;
+      return [f0, f1];
+    }
+    const k = this.kept;
+    if (k !== null && k.mode === mode && k.zoom === zoom && f0 >= k.c0 && f1 <= k.c1) {
+      const slack = mode === 'log' ? this.logSlack : this.linearSlackShare * (k.c1 - k.c0);
+      if (k.c1 - k.c0 - (f1 - f0) <= slack) return [k.c0, k.c1];
+    }
+    this.kept = { mode, zoom, c0: f0, c1: f1 };
+    return [f0, f1];
+  }
+
+  /** A copy with the same kept window. */
+  clone(): StableWindow {
+    const c = new StableWindow(this.logSlack, this.linearSlackShare);
+    c.kept = this.kept && { ...this.kept };
+    return c;
+  }
+}
+
 /** Builds the axis for `rows` screen rows over the window [c0, c1). */
 export function buildAxis(segments: Segment[], mode: AxisMode, c0: number, c1: number, rows: number): Axis {
   const inv = mode === 'log' ? symexp : (p: number) => p;

@@ -32,6 +32,11 @@ export interface HeatArea {
   height: number;
   /** Row-major, height × width. */
   cells: HeatCell[];
+  /**
+   * Sequence number of the right-most column, when columns are drawn: a painter may shift what
+   * it drew left by the difference from the last frame's, then draw only what still differs.
+   */
+  endSeq?: number;
 }
 
 export interface Frame {

@@ -1,18 +1,23 @@
-//! The pure renderer: heatmap model + view state + screen size + theme → a Frame of cells and
-//! text. No blessed, no I/O; the screen module paints Frames, tests inspect them.
+//! The renderer: heatmap model + view state + screen size + theme → a Frame of cells and text. No
+//! blessed, no I/O. A Renderer keeps, from one frame to the next, the axis window and the colour
+//! mapping (with hysteresis, so a stable distribution keeps both) and each column's cells, so a
+//! tick computes one new column; the screen module then only has to draw that column.
 
 import type { Axis, AxisMode } from '../model/axis';
-import { buildAxis, collectShapes, defaultAxisMode, fitWindow, placeSegments, rowCounts, rowOfValue, segmentIndex } from '../model/axis';
-import { buildColourScale, type ColourScale } from '../model/colour-scale';
+import { StableWindow, buildAxis, defaultAxisMode, placeSegments, rowCounts, segmentIndex } from '../model/axis';
+import { StableColourScale, type ColourScale } from '../model/colour-scale';
 import type { Column, Heatmap } from '../model/heatmap';
 import { percentile } from '../model/percentiles';
 import type { Unit } from '../model/snapshot';
-import { formatValue } from '../model/units';
 import type { ColourDepth } from './palette';
-import { STEPS_FOR_DEPTH, glyphFor, rampForDepth, type RGB } from './palette';
-import { BLANK_CELL, DEFAULT_COLOUR, type Colour, type Frame, type HeatCell, type Style, type TextRun } from './frame';
+import { STEPS_FOR_DEPTH, glyphFor, rampForDepth } from './palette';
+import { BLANK_CELL, DEFAULT_COLOUR, type Colour, type Frame, type HeatCell, type TextRun } from './frame';
+import { DIM, LABEL_WIDTH, TITLE, WARN, legend, markerRow, rgb, statusLine, xAxis, yLabels, type Picture } from './frame-text';
 import { FOOTER_HINTS, helpLines } from './keymap';
+import { ShapeTally, nearestRankInPlace } from './shape-tally';
 import type { ViewState } from './view-state';
+
+export { LABEL_WIDTH };
 
 /** What the renderer needs to know besides the model and the view. */
 export interface RenderContext {
@@ -31,22 +36,16 @@ export interface RenderContext {
   lostTotal: number;
 }
 
-/** Width of the y-axis label column. */
-export const LABEL_WIDTH = 9;
 /** Rows used above and below the heat area: title; x-axis, legend, status. */
 const TOP_ROWS = 1;
 const BOTTOM_ROWS = 3;
 const MIN_COLS = 30;
 const MIN_ROWS = 8;
-
-const TEXT: Style = { fg: DEFAULT_COLOUR, bg: DEFAULT_COLOUR };
-const DIM: Style = { fg: 0x808080, bg: DEFAULT_COLOUR };
-const TITLE: Style = { fg: DEFAULT_COLOUR, bg: DEFAULT_COLOUR, bold: true };
-const WARN: Style = { fg: 0xffff00, bg: DEFAULT_COLOUR, bold: true };
-const ERROR: Style = { fg: 0xff5f5f, bg: DEFAULT_COLOUR, bold: true };
 /** Percentile marker colours (p50, p90, p99) and the cursor: outside every palette's hues. */
 const MARKERS: readonly Colour[] = [0x00d7ff, 0x5fff5f, 0xff5fff];
 const CURSOR: Colour = 0xffffff;
+/** The colour mapping is kept while the saturation count stays within ±25% (StableColourScale). */
+const SCALE_TOLERANCE = 0.25;
 
 /** Steps in the colour ramp for each colour depth. */
 export function stepsForDepth(depth: ColourDepth): number {
@@ -69,278 +68,219 @@ export function heatLayout(cols: number, rows: number, depth: ColourDepth): Heat
   return { x: LABEL_WIDTH, y: TOP_ROWS, width, height, latencyRows: depth === 'none' ? height : height * 2 };
 }
 
-/** Everything derived from the visible columns that the frame and the readouts share. */
-export interface Picture {
-  layout: HeatLayout;
-  columns: (Column | undefined)[];
-  endSeq: number;
-  axis: Axis;
-  /** counts[x][row]: per screen column, per latency row (bottom first). */
-  counts: Float64Array[];
-  scale: ColourScale;
-  unit: Unit | null;
-}
-
-/** Computes the picture: visible columns, axis and colour scale. */
-export function computePicture(model: Heatmap, view: ViewState, ctx: RenderContext): Picture {
-  const layout = heatLayout(ctx.cols, ctx.rows, ctx.depth);
-  const newestSeq = model.totalPushed - 1;
-  const endSeq = view.pausedAtSeq ?? newestSeq;
-  const columns = model.window(endSeq, layout.width);
-  const mode: AxisMode = view.axisMode ?? defaultAxisMode(model.kind);
-  const segments = placeSegments(collectShapes(columns.map((c) => c?.merged)), mode);
-  const [c0, c1] = fitWindow(segments, mode, view.zoom);
-  const axis = buildAxis(segments, mode, c0, c1, layout.latencyRows);
-  const index = segmentIndex(axis);
-  const counts = columns.map((c) => rowCounts(axis, c?.merged, index));
-  const nonZero: number[] = [];
-  for (const col of counts) for (const v of col) if (v > 0) nonZero.push(v);
-  const scale = buildColourScale(view.colourScale, nonZero, { steps: stepsForDepth(ctx.depth), saturationPct: view.saturationPct });
-  return { layout, columns, endSeq, axis, counts, scale, unit: ctx.unit ?? model.unit };
-}
-
-function rgb([r, g, b]: RGB): Colour {
-  return ((r & 255) << 16) | ((g & 255) << 8) | (b & 255);
+/** One visible column and what was computed from it, valid while its keys match. */
+interface ColumnEntry {
+  col: Column;
+  counts: Float64Array | null;
+  countsAxis: number;
+  cells: HeatCell[] | null;
+  cellsKey: string;
 }
 
 /**
- * The latency row for a percentile marker. rowOfValue gives the first row of a bucket drawn over
- * several rows; inside such a run the value's own position on the axis is the better row, so p50
- * and p90 of one tall bucket do not land on the same row.
+ * The latency rows (bottom first) of one column drawn as screen cells (top first). `over` forces
+ * colours on latency rows: percentile markers, the cursor.
  */
-function markerRow(axis: Axis, v: number): number {
-  const r0 = rowOfValue(axis, v);
-  if (r0 < 0) return r0;
-  const { lo, hi } = axis.rows[r0];
-  let r1 = r0;
-  while (r1 + 1 < axis.rows.length && axis.rows[r1 + 1].lo === lo && axis.rows[r1 + 1].hi === hi) r1++;
-  if (r1 === r0) return r0;
-  const c = axis.mode === 'log' ? Math.sign(v) * Math.log2(1 + Math.abs(v)) : v;
-  const byPosition = Math.floor(((c - axis.c0) / (axis.c1 - axis.c0)) * axis.rows.length);
-  return Math.min(r1, Math.max(r0, byPosition));
-}
-
-/** Builds the heat cells; markers and the cursor are drawn over the data. */
-function heatCells(p: Picture, view: ViewState, ctx: RenderContext): HeatCell[] {
-  const { width, height, latencyRows } = p.layout;
-  const steps = stepsForDepth(ctx.depth);
-  const ramp = ctx.depth === 'none' ? [] : rampForDepth(view.palette, ctx.depth, steps).map(rgb);
-  const colourOf = (count: number): Colour => (count > 0 ? ramp[p.scale.step(count) - 1] ?? DEFAULT_COLOUR : DEFAULT_COLOUR);
-  // Overrides: latency-row colours forced by markers and the cursor, per column.
-  const over = new Map<number, Colour>();
-  if (view.showPercentiles) {
-    p.columns.forEach((col, x) => {
-      if (!col || col.total === 0) return;
-      [50, 90, 99].forEach((pct, i) => {
-        const v = percentile(col.merged, pct);
-        if (v === null) return;
-        const r = markerRow(p.axis, v);
-        if (r >= 0) over.set(x * latencyRows + r, MARKERS[i]);
-      });
-    });
-  }
-  if (view.cursor) {
-    const x = width - 1 - view.cursor.back;
-    if (x >= 0) over.set(x * latencyRows + Math.min(view.cursor.row, latencyRows - 1), CURSOR);
-  }
-  const cells: HeatCell[] = new Array(width * height);
+function columnCells(counts: Float64Array, colourOf: (n: number) => Colour, glyphOf: (n: number) => string, height: number, none: boolean, over: Map<number, Colour> | null): HeatCell[] {
+  const rows = counts.length;
+  const cells = new Array<HeatCell>(height);
   for (let sy = 0; sy < height; sy++) {
-    for (let x = 0; x < width; x++) {
-      const col = p.counts[x];
-      if (ctx.depth === 'none') {
-        const r = latencyRows - 1 - sy;
-        const o = over.get(x * latencyRows + r);
-        const n = col[r];
-        cells[sy * width + x] = o !== undefined ? { ch: '+', fg: DEFAULT_COLOUR, bg: DEFAULT_COLOUR } : n > 0 ? { ch: glyphFor(p.scale.step(n), steps), fg: DEFAULT_COLOUR, bg: DEFAULT_COLOUR } : BLANK_CELL;
-        continue;
-      }
-      const ru = latencyRows - 1 - 2 * sy;
-      const rl = ru - 1;
-      const up = over.get(x * latencyRows + ru) ?? colourOf(col[ru]);
-      const lo = over.get(x * latencyRows + rl) ?? colourOf(col[rl]);
-      // Empty halves stay the terminal background; '▄' keeps a lone lower half visible.
-      if (up === DEFAULT_COLOUR && lo === DEFAULT_COLOUR) cells[sy * width + x] = BLANK_CELL;
-      else if (up === DEFAULT_COLOUR) cells[sy * width + x] = { ch: '▄', fg: lo, bg: DEFAULT_COLOUR };
-      else cells[sy * width + x] = { ch: '▀', fg: up, bg: lo };
+    if (none) {
+      const r = rows - 1 - sy;
+      const n = counts[r];
+      cells[sy] = over?.has(r) ? { ch: '+', fg: DEFAULT_COLOUR, bg: DEFAULT_COLOUR } : n > 0 ? { ch: glyphOf(n), fg: DEFAULT_COLOUR, bg: DEFAULT_COLOUR } : BLANK_CELL;
+      continue;
     }
+    const ru = rows - 1 - 2 * sy;
+    const rl = ru - 1;
+    const up = over?.get(ru) ?? colourOf(counts[ru]);
+    const lo = over?.get(rl) ?? colourOf(counts[rl]);
+    // Empty halves stay the terminal background; '▄' keeps a lone lower half visible.
+    if (up === DEFAULT_COLOUR && lo === DEFAULT_COLOUR) cells[sy] = BLANK_CELL;
+    else if (up === DEFAULT_COLOUR) cells[sy] = { ch: '▄', fg: lo, bg: DEFAULT_COLOUR };
+    else cells[sy] = { ch: '▀', fg: up, bg: lo };
   }
   return cells;
 }
 
-function rangeText(lo: number | null, hi: number | null, unit: Unit | null): string {
-  if (lo === null && hi === null) return 'all values';
-  if (lo === null) return `< ${formatValue(hi as number, unit)}`;
-  if (hi === null) return `≥ ${formatValue(lo, unit)}`;
-  return `${formatValue(lo, unit)} – ${formatValue(hi, unit)}`;
-}
-
-/**
- * The value a y label shows for latency row r: where the row's buckets start when a bucket starts
- * there, else (higher rows of a bucket drawn over several rows) the row's own place on the axis,
- * so labels rise steadily instead of repeating the bucket's lower bound.
- */
-function labelValue(axis: Axis, r: number): number {
-  const row = axis.rows[r];
-  const below = r > 0 ? axis.rows[r - 1] : null;
-  if (row.lo !== null && (below === null || below.lo !== row.lo || below.hi !== row.hi)) return row.lo;
-  const c = axis.c0 + (r * (axis.c1 - axis.c0)) / axis.rows.length;
-  return axis.mode === 'log' ? Math.sign(c) * (Math.pow(2, Math.abs(c)) - 1) : c;
-}
-
-function yLabels(p: Picture, ctx: RenderContext): TextRun[] {
-  const out: TextRun[] = [];
-  const perScreenRow = ctx.depth === 'none' ? 1 : 2;
-  for (let sy = p.layout.height - 1; sy >= 0; sy -= 2) {
-    const lower = p.layout.latencyRows - perScreenRow - perScreenRow * sy;
-    const r = Math.max(0, lower);
-    const row = p.axis.rows[r];
-    if (!row) continue;
-    const text = row.lo === null ? `<${formatValue(row.hi ?? 0, p.unit)}` : formatValue(labelValue(p.axis, r), p.unit);
-    out.push({ x: 0, y: p.layout.y + sy, text: text.slice(0, LABEL_WIDTH - 1).padStart(LABEL_WIDTH - 1) + ' ', style: DIM });
-  }
-  return out;
-}
-
-function secondsText(ms: number): string {
-  const s = ms / 1000;
-  return s >= 100 || Number.isInteger(s) ? `${Math.round(s)}s` : `${s.toFixed(1)}s`;
-}
-
-function xAxis(p: Picture, ctx: RenderContext, newestT: number): TextRun {
-  const { width } = p.layout;
-  const chars = new Array<string>(width).fill(' ');
-  const put = (x: number, s: string) => {
-    for (let i = 0; i < s.length && x + i < width; i++) if (x + i >= 0) chars[x + i] = s[i];
-  };
-  const every = width >= 100 ? 20 : 10;
-  for (let back = every; back < width; back += every) {
-    const x = width - 1 - back;
-    const col = p.columns[x];
-    const ago = col ? newestT - col.t : back * ctx.intervalMs + (newestT - (p.columns[width - 1]?.t ?? newestT));
-    const label = `-${secondsText(ago)}`;
-    // A label cut at the left edge would read as a different time ('-90s' as 's').
-    if (x - label.length + 1 >= 0) put(x - label.length + 1, label);
-  }
-  const last = p.columns[width - 1];
-  const rightLabel = last && newestT - last.t > 0 ? `-${secondsText(newestT - last.t)}` : 'now';
-  put(width - rightLabel.length, rightLabel);
-  return { x: p.layout.x, y: p.layout.y + p.layout.height, text: chars.join(''), style: DIM };
-}
-
-function legend(p: Picture, view: ViewState, ctx: RenderContext): TextRun[] {
-  const steps = stepsForDepth(ctx.depth);
-  const ramp = ctx.depth === 'none' ? [] : rampForDepth(view.palette, ctx.depth, steps).map(rgb);
-  const runs: TextRun[] = [];
-  const y = p.layout.y + p.layout.height + 1;
-  let x = 0;
-  const head = `${view.colourScale} ≤p${view.saturationPct} `;
-  runs.push({ x, y, text: head, style: DIM });
-  x += head.length;
-  const items = p.scale.legend();
-  const texts = items.map((it) => (it.lo === it.hi ? `${it.lo}` : `${it.lo}-${it.hi}`));
-  const width = (i: number) => 2 + texts[i].length + 1;
-  // As many swatches as fit, spread evenly, always the first and the top (saturated) step.
-  let picks = items.map((_, i) => i);
-  for (let m = items.length; m > 1; m--) {
-    picks = Array.from({ length: m }, (_, k) => Math.round((k * (items.length - 1)) / (m - 1)));
-    if (x + picks.reduce((s, i) => s + width(i), 0) <= ctx.cols) break;
-  }
-  for (const i of picks) {
-    const swatch = ctx.depth === 'none' ? glyphFor(items[i].step, steps).repeat(2) : '██';
-    if (x + swatch.length + texts[i].length + 1 > ctx.cols) break;
-    runs.push({ x, y, text: swatch, style: { fg: ctx.depth === 'none' ? DEFAULT_COLOUR : ramp[items[i].step - 1] ?? DEFAULT_COLOUR, bg: DEFAULT_COLOUR } });
-    x += swatch.length;
-    runs.push({ x, y, text: `${texts[i]} `, style: TEXT });
-    x += texts[i].length + 1;
-  }
-  if (items.length === 0) runs.push({ x, y, text: 'no events in view', style: DIM });
-  return runs;
-}
-
-/** The cursor's readout: time, bucket range, count and share of its column. */
-export function cursorReadout(p: Picture, view: ViewState, newestT: number): string | null {
-  if (!view.cursor) return null;
-  const x = p.layout.width - 1 - view.cursor.back;
-  const col = p.columns[x];
-  const row = p.axis.rows[Math.min(view.cursor.row, p.axis.rows.length - 1)];
-  if (!col || !row) return `cursor: no data at this column`;
-  const n = p.counts[x][Math.min(view.cursor.row, p.axis.rows.length - 1)];
-  const share = col.total > 0 ? (100 * n) / col.total : 0;
-  const cont = row.owned.length === 0 && row.within >= 0 ? ' (part of one bucket)' : '';
-  const when = newestT - col.t > 0 ? `-${secondsText(newestT - col.t)}` : 'now';
-  return `cursor ${when}  ${rangeText(row.lo, row.hi, p.unit)}${cont}  count ${n.toLocaleString('en-US')} (${share.toFixed(1)}% of column)`;
-}
-
-function statusLine(p: Picture, model: Heatmap, view: ViewState, ctx: RenderContext): TextRun[] {
-  const y = ctx.rows - 1;
-  const newest = p.columns[p.layout.width - 1];
-  const newestT = model.newest()?.t ?? 0;
-  const parts: string[] = [];
-  if (view.pausedAtSeq !== null) parts.push(`PAUSED (+${model.totalPushed - 1 - view.pausedAtSeq} new)`);
-  parts.push(`every ${secondsText(ctx.intervalMs)}`);
-  if (newest) {
-    parts.push(`${newest.total.toLocaleString('en-US')} events`);
-    const p50 = percentile(newest.merged, 50);
-    const p99 = percentile(newest.merged, 99);
-    if (p50 !== null && p99 !== null) parts.push(`p50 ${formatValue(p50, p.unit)} p99 ${formatValue(p99, p.unit)}`);
-  }
-  parts.push(`lost ${ctx.lostTotal.toLocaleString('en-US')}`);
-  if (view.zoom !== 1) parts.push(`zoom ×${view.zoom}`);
-  if (p.unit === null && model.kind !== null) parts.push('raw values (unit unknown)');
-  const readout = cursorReadout(p, view, newestT);
-  const runs: TextRun[] = [];
-  let line = readout ?? parts.join(' │ ');
-  let style = view.pausedAtSeq !== null ? WARN : TEXT;
-  if (ctx.message && !readout) {
-    line = `${ctx.message} │ ${line}`;
-    style = ctx.messageIsError ? ERROR : WARN;
-  }
-  runs.push({ x: 0, y, text: line.slice(0, ctx.cols), style });
-  const hint = `? help`;
-  if (line.length + hint.length + 2 <= ctx.cols) runs.push({ x: ctx.cols - hint.length, y, text: hint, style: DIM });
-  return runs;
-}
-
-/** Renders one frame. */
+/** Renders one frame with no memory of earlier ones. */
 export function render(model: Heatmap, view: ViewState, ctx: RenderContext): Frame {
-  if (ctx.cols < MIN_COLS || ctx.rows < MIN_ROWS) {
-    return {
-      cols: ctx.cols,
-      rows: ctx.rows,
-      heat: { x: 0, y: 0, width: 0, height: 0, cells: [] },
-      text: [{ x: 0, y: 0, text: `terminal too small (${ctx.cols}×${ctx.rows}; need ${MIN_COLS}×${MIN_ROWS})`.slice(0, ctx.cols), style: WARN }],
-      help: null,
-      layoutKey: 'small',
-    };
-  }
-  const p = computePicture(model, view, ctx);
-  const newestT = model.newest()?.t ?? 0;
-  const agg = model.aggregation ? ` @${model.aggregation}` : '';
-  const title = `heat-tracer-tui — ${ctx.title}${agg}`;
-  const text: TextRun[] = [
-    { x: 0, y: 0, text: title.slice(0, ctx.cols), style: TITLE },
-    ...yLabels(p, ctx),
-    xAxis(p, ctx, newestT),
-    ...legend(p, view, ctx),
-    ...statusLine(p, model, view, ctx),
-  ];
-  const hint = FOOTER_HINTS;
-  if (title.length + hint.length + 3 <= ctx.cols) text.push({ x: ctx.cols - hint.length, y: 0, text: hint, style: DIM });
-  const rowsKey = p.axis.rows.map((r) => `${r.lo}:${r.hi}`).join(',');
-  return {
-    cols: ctx.cols,
-    rows: ctx.rows,
-    heat: { x: p.layout.x, y: p.layout.y, width: p.layout.width, height: p.layout.height, cells: heatCells(p, view, ctx) },
-    text,
-    help: view.showHelp ? helpLines() : null,
-    layoutKey: `${ctx.cols}x${ctx.rows}|${ctx.depth}|${view.palette}|${p.scale.legend().map((l) => l.hi).join(',')}|${rowsKey}`,
-  };
+  return new Renderer().render(model, view, ctx);
 }
 
 /** Renders the frames of one screen, keeping what carries over from one frame to the next. */
 export class Renderer {
+  private stableWindow = new StableWindow();
+  private stableScale = new StableColourScale(SCALE_TOLERANCE);
+  /** Bucket shapes in view, and those the axis was built from (in view since the last refit). */
+  private inView = new ShapeTally();
+  private known = new ShapeTally();
+  private axis: { axis: Axis; index: Map<string, number>; id: number; key: string } | null = null;
+  private scale: { scale: ColourScale; id: number } | null = null;
+  private nextId = 1;
+  private entries = new Map<number, ColumnEntry>();
+  private scratch = new Float64Array(0);
+
+  /** A renderer with the same axis window and colour mapping but nothing cached: a full redraw. */
+  cloneMappings(): Renderer {
+    const r = new Renderer();
+    r.stableWindow = this.stableWindow.clone();
+    r.known = this.known.clone();
+    r.axis = this.axis;
+    r.scale = this.scale;
+    r.nextId = this.nextId;
+    return r;
+  }
+
   /** The frame for the model and view now. */
   render(model: Heatmap, view: ViewState, ctx: RenderContext): Frame {
-    return render(model, view, ctx);
+    if (ctx.cols < MIN_COLS || ctx.rows < MIN_ROWS) {
+      return {
+        cols: ctx.cols,
+        rows: ctx.rows,
+        heat: { x: 0, y: 0, width: 0, height: 0, cells: [] },
+        text: [{ x: 0, y: 0, text: `terminal too small (${ctx.cols}×${ctx.rows}; need ${MIN_COLS}×${MIN_ROWS})`.slice(0, ctx.cols), style: WARN }],
+        help: null,
+        layoutKey: 'small',
+      };
+    }
+    const layout = heatLayout(ctx.cols, ctx.rows, ctx.depth);
+    const endSeq = view.pausedAtSeq ?? model.totalPushed - 1;
+    const columns = model.window(endSeq, layout.width);
+    const entries = this.track(columns, endSeq);
+    const axis = this.axisFor(view.axisMode ?? defaultAxisMode(model.kind), view.zoom, layout.latencyRows);
+    const empty = new Float64Array(layout.latencyRows);
+    const counts = entries.map((e) => {
+      if (!e) return empty;
+      if (e.countsAxis !== axis.id || e.counts === null) {
+        e.counts = rowCounts(axis.axis, e.col.merged, axis.index);
+        e.countsAxis = axis.id;
+      }
+      return e.counts;
+    });
+    const scale = this.scaleFor(view, ctx, counts);
+    const p: Picture = { layout, columns, endSeq, axis: axis.axis, counts, scale: scale.scale, unit: ctx.unit ?? model.unit };
+    const newestT = model.newest()?.t ?? 0;
+    const agg = model.aggregation ? ` @${model.aggregation}` : '';
+    const title = `heat-tracer-tui — ${ctx.title}${agg}`;
+    const text: TextRun[] = [
+      { x: 0, y: 0, text: title.slice(0, ctx.cols), style: TITLE },
+      ...yLabels(p, ctx),
+      xAxis(p, ctx, newestT),
+      ...legend(p, view, ctx),
+      ...statusLine(p, model, view, ctx),
+    ];
+    if (title.length + FOOTER_HINTS.length + 3 <= ctx.cols) text.push({ x: ctx.cols - FOOTER_HINTS.length, y: 0, text: FOOTER_HINTS, style: DIM });
+    return {
+      cols: ctx.cols,
+      rows: ctx.rows,
+      heat: { x: layout.x, y: layout.y, width: layout.width, height: layout.height, cells: this.heatCells(p, entries, view, ctx), endSeq },
+      text,
+      help: view.showHelp ? helpLines() : null,
+      layoutKey: `${ctx.cols}x${ctx.rows}|${ctx.depth}|${view.palette}|axis ${axis.id}|scale ${scale.id}`,
+    };
+  }
+
+  /** Brings the cache and the tally of shapes in view to the visible columns. */
+  private track(columns: (Column | undefined)[], endSeq: number): (ColumnEntry | undefined)[] {
+    const start = endSeq - columns.length + 1;
+    const out = columns.map((col, x) => {
+      const seq = start + x;
+      let e = this.entries.get(seq);
+      if (e && e.col !== col) {
+        this.inView.remove(e.col.merged);
+        this.entries.delete(seq);
+        e = undefined;
+      }
+      if (!e && col) {
+        e = { col, counts: null, countsAxis: 0, cells: null, cellsKey: '' };
+        this.entries.set(seq, e);
+        this.inView.add(col.merged);
+      }
+      return e;
+    });
+    for (const [seq, e] of this.entries) {
+      if (seq >= start && seq <= endSeq) continue;
+      this.inView.remove(e.col.merged);
+      this.entries.delete(seq);
+    }
+    return out;
+  }
+
+  /** The axis: refitted (StableWindow) when the data outgrows it, rebuilt when it learns a shape. */
+  private axisFor(mode: AxisMode, zoom: number, latencyRows: number): NonNullable<Renderer['axis']> {
+    const [c0, c1] = this.stableWindow.fit(placeSegments(this.inView.shapes(), mode), mode, zoom);
+    const key = `${mode}|${c0}|${c1}|${latencyRows}`;
+    let learned = false;
+    if (this.axis === null || this.axis.key !== key) this.known = this.inView.clone();
+    else learned = this.known.addAll(this.inView);
+    if (this.axis === null || this.axis.key !== key || learned) {
+      const axis = buildAxis(placeSegments(this.known.shapes(), mode), mode, c0, c1, latencyRows);
+      this.axis = { axis, index: segmentIndex(axis), id: this.nextId++, key };
+    }
+    return this.axis;
+  }
+
+  /** The colour mapping: the kept one while the saturation count stays within tolerance. */
+  private scaleFor(view: ViewState, ctx: RenderContext, counts: Float64Array[]): NonNullable<Renderer['scale']> {
+    let n = 0;
+    for (const c of counts) n += c.length;
+    if (this.scratch.length < n) this.scratch = new Float64Array(n);
+    n = 0;
+    for (const c of counts) for (let i = 0; i < c.length; i++) if (c[i] > 0) this.scratch[n++] = c[i];
+    const steps = stepsForDepth(ctx.depth);
+    const kept = this.scale?.scale;
+    // StableColourScale's own rule, checked first without sorting every count of the view.
+    if (kept && kept.name === view.colourScale && kept.steps === steps && kept.saturationPct === view.saturationPct) {
+      const saturation = nearestRankInPlace(this.scratch, n, view.saturationPct);
+      if (Math.abs(saturation - kept.saturation) <= SCALE_TOLERANCE * kept.saturation) return this.scale!;
+    }
+    const next = this.stableScale.update(view.colourScale, Array.from(this.scratch.subarray(0, n)), { steps, saturationPct: view.saturationPct });
+    if (next !== kept) this.scale = { scale: next, id: this.nextId++ };
+    return this.scale!;
+  }
+
+  /** Heat cells, row-major; each column's cells come from the cache unless its mapping changed. */
+  private heatCells(p: Picture, entries: (ColumnEntry | undefined)[], view: ViewState, ctx: RenderContext): HeatCell[] {
+    const { width, height, latencyRows } = p.layout;
+    const none = ctx.depth === 'none';
+    const steps = stepsForDepth(ctx.depth);
+    const ramp = none ? [] : rampForDepth(view.palette, ctx.depth, steps).map(rgb);
+    const scale = p.scale;
+    const key = `${this.axis!.id}|${this.scale!.id}|${view.palette}|${ctx.depth}|${view.showPercentiles}|${height}`;
+    const blankColumn = new Array<HeatCell>(height).fill(BLANK_CELL);
+    const cursorX = view.cursor ? width - 1 - view.cursor.back : -1;
+    const columnsCells = entries.map((e, x) => {
+      if (!e) return blankColumn;
+      const total = e.col.total;
+      const colourOf = (n: number): Colour => (n > 0 ? ramp[scale.step(n, total) - 1] ?? DEFAULT_COLOUR : DEFAULT_COLOUR);
+      const glyphOf = (n: number) => glyphFor(scale.step(n, total), steps);
+      if (x !== cursorX && e.cellsKey === key && e.cells) return e.cells;
+      const over = new Map<number, Colour>();
+      if (view.showPercentiles && total > 0) {
+        [50, 90, 99].forEach((pct, i) => {
+          const v = percentile(e.col.merged, pct);
+          const r = v === null ? -1 : markerRow(p.axis, v);
+          if (r >= 0) over.set(r, MARKERS[i]);
+        });
+      }
+      if (x !== cursorX) {
+        e.cells = columnCells(p.counts[x], colourOf, glyphOf, height, none, over);
+        e.cellsKey = key;
+        return e.cells;
+      }
+      over.set(Math.min(view.cursor!.row, latencyRows - 1), CURSOR);
+      return columnCells(p.counts[x], colourOf, glyphOf, height, none, over);
+    });
+    if (cursorX >= 0 && !entries[cursorX]) {
+      const over = new Map([[Math.min(view.cursor!.row, latencyRows - 1), CURSOR]]);
+      columnsCells[cursorX] = columnCells(new Float64Array(latencyRows), () => DEFAULT_COLOUR, () => ' ', height, none, over);
+    }
+    const cells = new Array<HeatCell>(width * height);
+    for (let x = 0; x < width; x++) {
+      const col = columnsCells[x];
+      for (let y = 0; y < height; y++) cells[y * width + x] = col[y];
+    }
+    return cells;
   }
 }

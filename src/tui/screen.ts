@@ -3,11 +3,13 @@
 //! restores the terminal.
 
 import blessed from 'blessed';
-import type { Colour, Frame, HeatArea, HeatCell, Style } from './frame';
-import { BLANK_CELL, DEFAULT_COLOUR } from './frame';
+import type { Frame, HeatArea, TextRun } from './frame';
+import { DEFAULT_COLOUR } from './frame';
 import { HeatPainter, type Rect } from './heat-painter';
 import type { ColourDepth } from './palette';
-import { toAnsi16, toXterm256, xterm256Rgb, type RGB } from './palette';
+import { NEVER_DRAWN, attrOf, directRows, helpBox } from './screen-layers';
+
+export { helpBox };
 
 export interface ScreenOptions {
   depth: ColourDepth;
@@ -25,64 +27,6 @@ interface BlessedBuffers {
   olines: Line[];
 }
 
-/** blessed's attribute word: flags << 18 | fg << 9 | bg, 0x1ff = default colour. */
-function attrOf(style: Style, depth: ColourDepth): number {
-  const colour = (c: Colour): number => {
-    if (c === DEFAULT_COLOUR || depth === 'none') return 0x1ff;
-    const rgb: RGB = [(c >> 16) & 255, (c >> 8) & 255, c & 255];
-    return depth === '16' ? toAnsi16(rgb) : toXterm256(rgb);
-  };
-  return ((style.bold ? 1 : 0) << 18) | (colour(style.fg) << 9) | colour(style.bg);
-}
-
-/** Whether blessed's 256-colour attributes show a colour exactly at this depth. */
-function blessedShows(c: Colour, depth: ColourDepth): boolean {
-  if (c === DEFAULT_COLOUR || depth !== 'truecolor') return true;
-  const [r, g, b] = xterm256Rgb(toXterm256([(c >> 16) & 255, (c >> 8) & 255, c & 255]));
-  return ((r << 16) | (g << 8) | b) === c;
-}
-
-/**
- * Text rows blessed cannot draw faithfully (the legend's swatches in truecolor: blessed would
- * snap them to 256 colours, merging neighbouring steps), as cell rows for a painter of their own.
- */
-function directRows(frame: Frame, depth: ColourDepth): Map<number, HeatArea> {
-  const out = new Map<number, HeatArea>();
-  for (const run of frame.text) {
-    if (out.has(run.y) || (blessedShows(run.style.fg, depth) && blessedShows(run.style.bg, depth))) continue;
-    out.set(run.y, { x: 0, y: run.y, width: frame.cols, height: 1, cells: new Array<HeatCell>(frame.cols).fill(BLANK_CELL) });
-  }
-  for (const run of frame.text) {
-    const row = out.get(run.y);
-    if (!row) continue;
-    let x = run.x;
-    // Bold is lost on these rows; none of the rows drawn this way uses it.
-    for (const ch of run.text) {
-      if (x >= 0 && x < frame.cols) row.cells[x] = { ch, fg: run.style.fg, bg: run.style.bg };
-      x++;
-    }
-  }
-  return out;
-}
-
-/** An attribute blessed never produces: an `olines` cell holding it is always redrawn. */
-const NEVER_DRAWN = -1;
-
-/** The help box for a screen size: its rectangle and its rows of text, border included. */
-export function helpBox(help: readonly string[], cols: number, rows: number): Rect & { text: string[] } {
-  const inner = Math.max(...help.map((l) => l.length), 6);
-  const width = Math.min(cols, inner + 4);
-  const shown = Math.max(0, Math.min(help.length, rows - 2));
-  const height = shown + 2;
-  const room = Math.max(0, width - 4);
-  const fit = (l: string) => (l.length > room ? `${l.slice(0, Math.max(0, room - 1))}…` : l.padEnd(room));
-  const title = '─ keys ';
-  const top = `┌${title}${'─'.repeat(Math.max(0, width - 2 - title.length))}`.slice(0, width - 1) + '┐';
-  const body = help.slice(0, shown).map((l, i) => `│ ${i === shown - 1 && shown < help.length ? fit('…') : fit(l)} │`);
-  const bottom = `└${'─'.repeat(Math.max(0, width - 2))}┘`;
-  return { x: Math.floor((cols - width) / 2), y: Math.floor((rows - height) / 2), width, height, text: [top, ...body, bottom] };
-}
-
 const sameRect = (a: Rect | null, b: Rect | null) =>
   a === b || (a !== null && b !== null && a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height);
 
@@ -94,6 +38,8 @@ export class Screen {
   private destroyed = false;
   /** Where the help box is on the terminal, or null. */
   private box: Rect | null = null;
+  /** Per row, what writeText last put in blessed's buffer (a signature of the row's runs). */
+  private rowSigs: string[] = [];
   private lastFrame: Frame | null = null;
   private readonly output: NodeJS.WritableStream;
   /** Bytes written to the terminal since start (for the benchmark). */
@@ -129,6 +75,7 @@ export class Screen {
     this.screen.on('resize', () => {
       this.painter.invalidate();
       this.rowPainters.clear();
+      this.rowSigs = [];
       this.box = null;
     });
     this.screen.program.hideCursor();
@@ -179,7 +126,7 @@ export class Screen {
   /**
    * Brings blessed's `lines` to the frame's text and help box. Cells the painters own (the heat
    * area, direct rows) stay blank in blessed's buffers, except under the help box, which blessed
-   * draws.
+   * draws. Rows whose runs are as last time are left alone (a tick changes one or two rows).
    */
   private writeText(frame: Frame, box: (Rect & { text: string[] }) | null, direct: Map<number, HeatArea>): void {
     const { lines, olines } = this.screen as unknown as BlessedBuffers;
@@ -188,27 +135,35 @@ export class Screen {
     const blank = attrOf({ fg: DEFAULT_COLOUR, bg: DEFAULT_COLOUR }, depth);
     const rows = Math.min(frame.rows, lines.length);
     const cols = frame.cols;
-    const attrs = new Int32Array(rows * cols).fill(blank);
-    const chars = new Array<string>(rows * cols).fill(' ');
-    const put = (x: number, y: number, text: string, attr: number) => {
+    const runsByRow: TextRun[][] = Array.from({ length: rows }, () => []);
+    for (const run of frame.text) if (run.y >= 0 && run.y < rows) runsByRow[run.y].push(run);
+    const inBox = (b: Rect | null, x: number, y: number) => b !== null && x >= b.x && x < b.x + b.width && y >= b.y && y < b.y + b.height;
+    const boxMoved = !sameRect(this.box, box);
+    const attrs = new Int32Array(cols);
+    const chars = new Array<string>(cols);
+    const put = (x: number, text: string, attr: number) => {
       for (const ch of text) {
-        if (x >= 0 && x < cols && y >= 0 && y < rows) {
-          attrs[y * cols + x] = attr;
-          chars[y * cols + x] = ch;
+        if (x >= 0 && x < cols) {
+          attrs[x] = attr;
+          chars[x] = ch;
         }
         x++;
       }
     };
-    for (const run of frame.text) if (!direct.has(run.y)) put(run.x, run.y, run.text, attrOf(run.style, depth));
-    if (box) box.text.forEach((t, i) => put(box.x, box.y + i, t, blank));
-    const inBox = (b: Rect | null, x: number, y: number) => b !== null && x >= b.x && x < b.x + b.width && y >= b.y && y < b.y + b.height;
-    const boxMoved = !sameRect(this.box, box);
     for (let y = 0; y < rows; y++) {
       const line = lines[y];
       const directRow = direct.has(y);
+      const boxText = box && y >= box.y && y < box.y + box.height ? box.text[y - box.y] : '';
+      const inHeatRows = y >= heat.y && y < heat.y + heat.height;
+      const sig = `${cols},${line.length},${directRow},${inHeatRows ? `${heat.x},${heat.width}` : ''}|${boxText}|${runsByRow[y].map((r) => `${r.x},${attrOf(r.style, depth)},${r.text}`).join('|')}`;
+      if (!boxMoved && this.rowSigs[y] === sig) continue;
+      this.rowSigs[y] = sig;
       // A row a painter gave back: blessed must redraw all of it, blanks included.
       const returned = !directRow && this.rowPainters.delete(y);
-      const inHeatRows = y >= heat.y && y < heat.y + heat.height;
+      attrs.fill(blank);
+      chars.fill(' ');
+      if (!directRow) for (const run of runsByRow[y]) put(run.x, run.text, attrOf(run.style, depth));
+      if (box && boxText) put(box.x, boxText, blank);
       for (let x = 0; x < line.length && x < cols; x++) {
         const painted = directRow || (inHeatRows && x >= heat.x && x < heat.x + heat.width);
         if (painted && !inBox(box, x, y)) {
@@ -224,11 +179,9 @@ export class Screen {
           olines[y][x] = [NEVER_DRAWN, ''];
           line.dirty = true;
         }
-        const attr = attrs[y * cols + x];
-        const ch = chars[y * cols + x];
         const cell = line[x];
-        if (cell[0] !== attr || cell[1] !== ch) {
-          line[x] = [attr, ch];
+        if (cell[0] !== attrs[x] || cell[1] !== chars[x]) {
+          line[x] = [attrs[x], chars[x]];
           line.dirty = true;
         }
       }

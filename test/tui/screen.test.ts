@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { toAnsi16, toXterm256, rampForDepth, type ColourDepth, type RGB } from '../../src/tui/palette';
 import {
-  HOT_AND_COOL,
   assertHeatMatches,
   assertTextMatches,
   drawn,
