@@ -5,6 +5,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { DEFAULT_HISTORY_COLUMNS } from '../src/config';
 import { Heatmap } from '../src/model/heatmap';
 import type { PaletteName } from '../src/config';
+import type { ColourDepth } from '../src/tui/palette';
 import { Renderer, type RenderContext } from '../src/tui/render';
 import { Screen } from '../src/tui/screen';
 import { initialViewState, type ViewState } from '../src/tui/view-state';
@@ -70,16 +71,16 @@ function median(xs: number[]): number {
  * Runs `ticks` ticks after a warm-up of twice the window (so the window is full and the axis and
  * colour mapping have settled); figures are per tick. Snapshots are made before timing starts.
  */
-export function benchRender(cols: number, rows: number, scenario: Scenario, path: PaintPath, ticks: number): RenderResult {
+export function benchRender(cols: number, rows: number, scenario: Scenario, path: PaintPath, ticks: number, depth: ColourDepth = 'truecolor'): RenderResult {
   const term = nullTerminal(cols, rows);
-  const screen = new Screen({ depth: 'truecolor', input: term.input, output: term.output, terminal: 'xterm-256color' });
+  const screen = new Screen({ depth, input: term.input, output: term.output, terminal: 'xterm-256color' });
   const renderer = new Renderer();
   const model = new Heatmap(DEFAULT_HISTORY_COLUMNS);
   const warmup = 2 * cols + 100;
   const next = workload(scenario);
   const snapshots = Array.from({ length: warmup + ticks }, (_, i) => next(i));
   let view: ViewState = initialViewState({ colourScale: 'rank', palette: 'heat' });
-  const ctx: RenderContext = { cols, rows, depth: 'truecolor', title: 'syscall latency (bench)', intervalMs: INTERVAL_MS, unit: null, message: null, messageIsError: false, lostTotal: 0 };
+  const ctx: RenderContext = { cols, rows, depth, title: 'syscall latency (bench)', intervalMs: INTERVAL_MS, unit: null, message: null, messageIsError: false, lostTotal: 0 };
   const palettes: PaletteName[] = ['heat', 'viridis'];
   let layoutKey = '';
   const step = (tick: number) => {

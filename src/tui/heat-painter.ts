@@ -51,10 +51,11 @@ export class HeatPainter {
   /**
    * Escape sequences that bring the terminal from the last painted heat area to `area`. Cells
    * under `mask` (an overlay drawn by someone else) are left alone and repainted once uncovered.
-   * When the area's columns moved left (a later endSeq), rows are first shifted on the terminal
-   * itself, so a tick costs the new column rather than the whole area.
+   * When the area's columns moved left (a later endSeq) and nothing lies right of the area
+   * (`atRightEdge`), rows are first shifted on the terminal itself, so a tick costs the new
+   * column rather than the whole area.
    */
-  paint(area: HeatArea, mask: Rect | null = null): string {
+  paint(area: HeatArea, mask: Rect | null = null, atRightEdge = false): string {
     const key = `${area.x},${area.y},${area.width},${area.height}`;
     if (key !== this.prevKey) {
       this.prev = null;
@@ -63,7 +64,7 @@ export class HeatPainter {
     this.stats.paints++;
     if (this.prev === null) this.stats.fullRepaints++;
     const prev = this.prev ?? new Array<HeatCell>(area.cells.length).fill(UNKNOWN);
-    const shift = this.prev !== null && mask === null && area.endSeq !== undefined && this.prevEndSeq !== undefined ? area.endSeq - this.prevEndSeq : 0;
+    const shift = this.prev !== null && atRightEdge && mask === null && area.endSeq !== undefined && this.prevEndSeq !== undefined ? area.endSeq - this.prevEndSeq : 0;
     this.prevEndSeq = area.endSeq;
     let out = shift > 0 && shift < area.width ? this.shiftRows(area, prev, shift) : '';
     let lastFg = out === '' ? NaN : DEFAULT_COLOUR;

@@ -114,7 +114,7 @@ export class Screen {
     const direct = directRows(frame, this.opts.depth);
     this.writeText(frame, box, direct);
     this.screen.render();
-    let out = this.painter.paint(frame.heat, box);
+    let out = this.painter.paint(frame.heat, box, frame.heat.x + frame.heat.width === frame.cols);
     for (const [y, area] of direct) {
       let painter = this.rowPainters.get(y);
       if (!painter) this.rowPainters.set(y, (painter = new HeatPainter(this.opts.depth)));
