@@ -49,7 +49,7 @@ export function memoryChild(columns: number, keys: number): void {
     if (checkpoints.has(i)) {
       gc();
       const m = process.memoryUsage();
-      samples.push([i, mib(m.heapUsed), mib(m.rss)]);
+      samples.push([i, mib(m.heapUsed + m.external), mib(m.rss)]); // typed arrays live outside the JS heap: count them
     }
   }
   const result: MemoryResult = { columns, keys, capacity: model.capacity, samples, pushMs: pushMs / columns };

@@ -125,7 +125,7 @@ async function main(): Promise<void> {
     log(`memory: ${o.memoryColumns} columns of ${o.memoryKeys} keys (a few minutes)`);
     const m = benchMemory(o.memoryColumns, o.memoryKeys);
     out.push('', `### Memory (Heatmap model, ${fmt(m.keys)} keys per column, ring of ${fmt(m.capacity)} columns)`, '');
-    out.push(table(['columns pushed', 'heap MiB', 'RSS MiB'], m.samples.map(([n, heap, rss]) => [fmt(n), fmt(heap, 1), fmt(rss, 1)]), 0));
+    out.push(table(['columns pushed', 'heap + typed arrays MiB', 'RSS MiB'], m.samples.map(([n, heap, rss]) => [fmt(n), fmt(heap, 1), fmt(rss, 1)]), 0));
     out.push('', `- each key: 3 buckets; keys beyond ${MAX_KEYS_PER_COLUMN} per column fold into one; a fresh process, after a GC; push ${fmt(m.pushMs, 2)} ms per column`);
   }
   if (o.only.has('probe')) {

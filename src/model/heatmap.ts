@@ -1,22 +1,50 @@
 //! The heatmap model: a bounded ring of per-interval columns of one aggregation, fed by the
 //! event loop from Snapshots. Pure: no screen, no process. The renderer reads it.
 
+import { KeyTable, ShapeTable, packKeys, unpackKey, type KeyColumns } from './column-store';
 import type { Bucket, BucketKind, Snapshot, Unit } from './snapshot';
 
 /** One interval of the drawn aggregation. */
-export interface Column {
-  /** Sequence number since start (0, 1, 2, ...): stable across ring wrap-around. */
-  seq: number;
-  /** Milliseconds since the source started, at the end of the interval. */
-  t: number;
-  /** Events dropped by the engine in this interval. */
-  lost: number;
-  /** Events in this column (all keys). */
-  total: number;
-  /** Buckets merged across all keys, sorted ascending by lo, zero counts omitted. */
-  merged: Bucket[];
-  /** Per-key buckets, at most `MAX_KEYS_PER_COLUMN` keys; the rest are folded into OTHER_KEY. */
-  keys: Map<string, Bucket[]>;
+export class Column {
+  constructor(
+    /** Sequence number since start (0, 1, 2, ...): stable across ring wrap-around. */
+    readonly seq: number,
+    /** Milliseconds since the source started, at the end of the interval. */
+    readonly t: number,
+    /** Events dropped by the engine in this interval. */
+    readonly lost: number,
+    /** Events in this column (all keys). */
+    readonly total: number,
+    /** Buckets merged across all keys, sorted ascending by lo, zero counts omitted. */
+    readonly merged: Bucket[],
+    private readonly packed: KeyColumns,
+    private readonly tables: { keys: KeyTable; shapes: ShapeTable },
+  ) {}
+
+  /** How many keys have events in this column (OTHER_KEY included). */
+  get keyCount(): number {
+    return this.packed.keyIds.length;
+  }
+
+  /** Names of the keys with events in this column. */
+  keyNames(): string[] {
+    return Array.from(this.packed.keyIds, (id) => this.tables.keys.names[id]);
+  }
+
+  /** One key's buckets (empty when the key has no events here). */
+  bucketsOf(key: string): Bucket[] {
+    const id = this.tables.keys.find(key);
+    if (id === undefined) return [];
+    const i = this.packed.keyIds.indexOf(id);
+    return i < 0 ? [] : unpackKey(this.packed, i, this.tables.shapes);
+  }
+
+  /** Per-key buckets, at most `MAX_KEYS_PER_COLUMN` keys; the rest are folded into OTHER_KEY. Built on demand. */
+  get keys(): Map<string, Bucket[]> {
+    const m = new Map<string, Bucket[]>();
+    this.packed.keyIds.forEach((id, i) => m.set(this.tables.keys.names[id], unpackKey(this.packed, i, this.tables.shapes)));
+    return m;
+  }
 }
 
 /** Keys beyond this many (by events) are folded into one "(other)" key per column, to bound memory. */
@@ -45,11 +73,22 @@ function sortedBuckets(m: Map<string, Bucket>): Bucket[] {
   return [...m.values()].sort((a, b) => (a.lo ?? -Infinity) - (b.lo ?? -Infinity));
 }
 
+/** Distinct key names a model remembers; keys beyond are folded into OTHER_KEY. */
+export const MAX_KEYS_PER_MODEL = 100_000;
+
+/** Tables shared by the columns of one model (or one standalone column, in tests). */
+export function newTables(): { keys: KeyTable; shapes: ShapeTable } {
+  const keys = new KeyTable(MAX_KEYS_PER_MODEL);
+  // The fold-over key is registered first, so it has a place even once the table is full.
+  keys.idOf(OTHER_KEY);
+  return { keys, shapes: new ShapeTable() };
+}
+
 /** Builds one column from one aggregation's keys, folding keys beyond the cap into OTHER_KEY. */
-export function buildColumn(seq: number, t: number, lost: number, keys: Record<string, Bucket[]>): Column {
+export function buildColumn(seq: number, t: number, lost: number, keys: Record<string, Bucket[]>, tables = newTables()): Column {
   const entries = Object.entries(keys).map(([k, b]) => ({ k, b, n: b.reduce((s, x) => s + x.count, 0) }));
-  const kept = new Map<string, Bucket[]>();
   if (entries.length > MAX_KEYS_PER_COLUMN) entries.sort((a, b) => b.n - a.n);
+  const kept: Array<{ keyId: number; buckets: Bucket[] }> = [];
   const other = new Map<string, Bucket>();
   const merged = new Map<string, Bucket>();
   let total = 0;
@@ -57,21 +96,27 @@ export function buildColumn(seq: number, t: number, lost: number, keys: Record<s
     if (e.n === 0) return;
     total += e.n;
     mergeInto(merged, e.b);
-    if (i < MAX_KEYS_PER_COLUMN - 1 || entries.length <= MAX_KEYS_PER_COLUMN) kept.set(e.k, e.b);
+    const keyId = i < MAX_KEYS_PER_COLUMN - 1 || entries.length <= MAX_KEYS_PER_COLUMN ? tables.keys.idOf(e.k) : -1;
+    if (keyId >= 0) kept.push({ keyId, buckets: sortedBuckets(new Map(e.b.filter((b) => b.count > 0).map((b) => [`${b.lo}:${b.hi}`, b]))) });
     else mergeInto(other, e.b);
   });
-  if (other.size > 0) kept.set(OTHER_KEY, sortedBuckets(other));
-  return { seq, t, lost, total, merged: sortedBuckets(merged), keys: kept };
+  if (other.size > 0) {
+    kept.push({ keyId: tables.keys.idOf(OTHER_KEY), buckets: sortedBuckets(other) });
+  }
+  return new Column(seq, t, lost, total, sortedBuckets(merged), packKeys(kept, tables.shapes), tables);
 }
 
 /**
- * The ring of columns. Memory is bounded by capacity × (buckets per column) × (keys per column,
- * at most MAX_KEYS_PER_COLUMN): it does not grow with run time.
+ * The ring of columns. Memory is bounded by capacity × (merged buckets per column + per-key entries,
+ * at most MAX_KEYS_PER_COLUMN keys per column, 12 bytes an entry) plus the key table
+ * (at most MAX_KEYS_PER_MODEL names): it does not grow with run time.
  */
 export class Heatmap {
   readonly capacity: number;
   private readonly ring: (Column | undefined)[];
   private pushed = 0;
+  /** Key names and bucket shapes, interned once for all columns. */
+  private readonly tables = newTables();
   /** Family and unit of the drawn aggregation, from the newest snapshot that had it. */
   kind: BucketKind | null = null;
   unit: Unit | null = null;
@@ -106,7 +151,7 @@ export class Heatmap {
       this.kind = agg.kind;
       this.unit = agg.unit;
     }
-    const col = buildColumn(this.pushed, snapshot.t, snapshot.lost, agg ? agg.keys : {});
+    const col = buildColumn(this.pushed, snapshot.t, snapshot.lost, agg ? agg.keys : {}, this.tables);
     this.ring[this.pushed % this.capacity] = col;
     this.pushed++;
     return col;

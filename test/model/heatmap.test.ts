@@ -70,3 +70,26 @@ test('memory stays bounded: a hundred thousand columns leave capacity columns he
 test('a capacity that is not a positive integer is refused', () => {
   assert.throws(() => new Heatmap(0), RangeError);
 });
+
+test('a column gives back each key\'s buckets, and keys it does not hold are empty', () => {
+  const h = new Heatmap(4);
+  h.push(snap(1000, { read: [[1, 2, 3], [4, 8, 1]], write: [[2, 4, 5]] }));
+  const col = h.newest()!;
+  assert.deepEqual(col.keyNames().sort(), ['read', 'write']);
+  assert.deepEqual(col.bucketsOf('read'), [{ lo: 1, hi: 2, count: 3 }, { lo: 4, hi: 8, count: 1 }]);
+  assert.deepEqual(col.bucketsOf('nope'), []);
+  assert.equal(col.keyCount, 2);
+});
+
+test('past the model\'s key table limit new keys fold into the other key and no event is lost', async () => {
+  const mod = await import('../../src/model/column-store');
+  const tables = { keys: new mod.KeyTable(3), shapes: new mod.ShapeTable() };
+  tables.keys.idOf(OTHER_KEY);
+  const col = buildColumn(0, 0, 0, { a: [{ lo: 1, hi: 2, count: 1 }], b: [{ lo: 1, hi: 2, count: 2 }], c: [{ lo: 2, hi: 4, count: 4 }] }, tables);
+  const names = col.keyNames();
+  assert.equal(names.length, 3);
+  assert.ok(names.includes(OTHER_KEY));
+  const sum = [...col.keys.values()].flat().reduce((s, b) => s + b.count, 0);
+  assert.equal(sum, 7);
+  assert.equal(col.total, 7);
+});
