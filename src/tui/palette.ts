@@ -19,6 +19,14 @@ export const COLOUR_DEPTHS: readonly ColourDepth[] = ['truecolor', '256', '16', 
  */
 export const STEPS_FOR_DEPTH: Readonly<Record<ColourDepth, number>> = { truecolor: 16, '256': 16, '16': 5, none: 4 };
 
+/**
+ * Steps for a palette at a depth, each with a colour of its own: STEPS_FOR_DEPTH, except where
+ * the depth has fewer colours for the palette (the 16 ANSI colours hold three greys above black).
+ */
+export function stepsFor(depth: ColourDepth, palette: PaletteName): number {
+  return depth === '16' ? Math.min(STEPS_FOR_DEPTH['16'], ANSI16_RAMPS[palette].length) : STEPS_FOR_DEPTH[depth];
+}
+
 /** The NO_COLOR ramp: index 0 (blank) is the background, then lightest to densest. */
 export const GLYPH_RAMP = ' ░▒▓█';
 
@@ -66,9 +74,10 @@ export function rampColours(palette: PaletteName, steps: number): RGB[] {
 }
 
 /**
- * Step colours that survive the depth: the smooth ramp for truecolor, the same snapped to the
- * xterm-256 colours for '256', the palette's hand-picked ANSI colours (exact xterm RGB, so
- * `toAnsi16` returns them unchanged) for '16', and [] for 'none' (use `glyphFor`).
+ * Step colours that survive the depth: the smooth ramp for truecolor; for '256' the nearest
+ * xterm-256 colours that keep every step distinct (up to 30 steps for grey, more for the others);
+ * for '16' the palette's hand-picked ANSI colours (exact xterm RGB, so `toAnsi16` returns them
+ * unchanged); [] for 'none' (use `glyphFor`).
  */
 export function rampForDepth(palette: PaletteName, depth: ColourDepth, steps = STEPS_FOR_DEPTH[depth]): RGB[] {
   if (depth === 'none') return [];
@@ -77,7 +86,77 @@ export function rampForDepth(palette: PaletteName, depth: ColourDepth, steps = S
     return Array.from({ length: steps }, (_, i) => ANSI16_RGB[picks[Math.min(picks.length - 1, Math.floor((i * picks.length) / steps))]]);
   }
   const ramp = rampColours(palette, steps);
-  return depth === 'truecolor' ? ramp : ramp.map((c) => xterm256Rgb(toXterm256(c)));
+  return depth === 'truecolor' ? ramp : distinct256(palette, steps, ramp).map(xterm256Rgb);
+}
+
+/**
+ * The ramp in xterm-256 colours with every step its own colour, each brighter than the one
+ * before: of all such choices, the one nearest the smooth ramp (least summed squared CIELAB
+ * distance), by dynamic programming over the candidates sorted by luminance. Snapping each step to
+ * its nearest colour instead merged neighbours (heat kept 12 colours of 16, viridis 11): steps
+ * that look the same hide the detail a heatmap is for. Candidates: the greys for an all-grey
+ * palette, the 6×6×6 cube for the others (the grey ramp's near-greys read as holes in viridis).
+ * Memoized: the renderer asks every frame.
+ */
+function distinct256(palette: PaletteName, steps: number, ramp: readonly RGB[]): number[] {
+  const cacheKey = `${palette}|${steps}`;
+  const cached = distinct256Cache.get(cacheKey);
+  if (cached) return cached;
+  const grey = STOPS[palette].every(([r, g, b]) => r === g && g === b);
+  const cands = candidates256(grey);
+  const target = ramp.map(toLab);
+  const m = cands.length;
+  let prev = new Float64Array(m);
+  const parents: Int32Array[] = [];
+  for (let s = 0; s < steps; s++) {
+    const cost = new Float64Array(m).fill(Infinity);
+    const parent = new Int32Array(m).fill(-1);
+    // Cheapest path ending on a colour strictly dimmer than j: a running minimum that admits a
+    // group of equal luminance only once j has passed it.
+    let bestPrev = s === 0 ? 0 : Infinity;
+    let bestAt = -1;
+    for (let j = 0, admitted = 0; j < m; j++) {
+      for (; s > 0 && cands[admitted].lab[0] < cands[j].lab[0]; admitted++) {
+        if (prev[admitted] < bestPrev) [bestPrev, bestAt] = [prev[admitted], admitted];
+      }
+      if (bestPrev === Infinity) continue;
+      cost[j] = bestPrev + dist2(target[s], cands[j].lab);
+      parent[j] = bestAt;
+    }
+    parents.push(parent);
+    prev = cost;
+  }
+  let end = -1;
+  for (let j = 0; j < m; j++) if (prev[j] < Infinity && (end < 0 || prev[j] < prev[end])) end = j;
+  // More steps than the candidates have brightness levels: nearest colours, merged steps.
+  if (end < 0) return ramp.map(toXterm256);
+  const out = new Array<number>(steps);
+  for (let s = steps - 1, j = end; s >= 0; j = parents[s][j], s--) out[s] = cands[j].index;
+  distinct256Cache.set(cacheKey, out);
+  return out;
+}
+
+const distinct256Cache = new Map<string, number[]>();
+
+/** xterm-256 colours from 16 up (0..15 follow the terminal's theme), dimmest first. */
+function candidates256(grey: boolean): Array<{ index: number; lab: RGB }> {
+  const out: Array<{ index: number; lab: RGB }> = [];
+  for (let index = 16; index < 256; index++) {
+    const [r, g, b] = xterm256Rgb(index);
+    if (grey ? r === g && g === b : index < 232) out.push({ index, lab: toLab([r, g, b]) });
+  }
+  return out.sort((a, b) => a.lab[0] - b.lab[0] || a.index - b.index);
+}
+
+/** CIELAB (D65) of an sRGB colour: distances there follow what the eye sees better than RGB's. */
+function toLab([r, g, b]: RGB): RGB {
+  const lin = (c: number) => ((c /= 255) <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+  const [lr, lg, lb] = [lin(r), lin(g), lin(b)];
+  const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : (24389 / 27 * t + 16) / 116);
+  const x = f((0.4124 * lr + 0.3576 * lg + 0.1805 * lb) / 0.95047);
+  const y = f(0.2126 * lr + 0.7152 * lg + 0.0722 * lb);
+  const z = f((0.0193 * lr + 0.1192 * lg + 0.9505 * lb) / 1.08883);
+  return [116 * y - 16, 500 * (x - y), 200 * (y - z)];
 }
 
 /**

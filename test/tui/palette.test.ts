@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { PALETTES } from '../../src/config';
 import {
   ANSI16_RGB,
+  COLOUR_DEPTHS,
   GLYPH_RAMP,
   STEPS_FOR_DEPTH,
   detectColourDepth,
@@ -12,6 +13,7 @@ import {
   rampColours,
   rampForDepth,
   rgbToHex,
+  stepsFor,
   toAnsi16,
   toXterm256,
   xterm256Rgb,
@@ -82,20 +84,42 @@ test('pure colours map to their ANSI-16 indexes', () => {
   ANSI16_RGB.forEach((rgb, i) => assert.equal(toAnsi16(rgb), i));
 });
 
-test('depth ramps keep their steps apart: ANSI colours brighten and are never black, 256 colours stay mostly distinct', () => {
+test('depth ramps keep their steps apart: ANSI colours brighten and are never black, 256 colours brighten with every step', () => {
   for (const palette of PALETTES) {
     const ansi = rampForDepth(palette, '16').map(toAnsi16);
     assert.equal(ansi.length, STEPS_FOR_DEPTH['16']);
     assert.ok(!ansi.includes(0), `${palette} has a black step in 16 colours`);
     for (let i = 1; i < ansi.length; i++) assert.ok(luminance(ANSI16_RGB[ansi[i]]) >= luminance(ANSI16_RGB[ansi[i - 1]]), `${palette}: ${ansi}`);
-    const distinct = new Set(rampForDepth(palette, '256').map(toXterm256));
-    assert.ok(distinct.size >= 10, `${palette}: only ${distinct.size} distinct colours of 16 in 256-colour mode`);
+    for (const steps of [2, 5, 8, 12, 16, 24]) {
+      const xterm = rampForDepth(palette, '256', steps).map(toXterm256);
+      for (let i = 1; i < xterm.length; i++) {
+        assert.ok(luminance(xterm256Rgb(xterm[i])) > luminance(xterm256Rgb(xterm[i - 1])), `${palette}, ${steps} steps: ${xterm}`);
+      }
+    }
   }
   assert.equal(new Set(rampForDepth('heat', '16').map(toAnsi16)).size, STEPS_FOR_DEPTH['16']);
   assert.equal(new Set(rampForDepth('viridis', '16').map(toAnsi16)).size, STEPS_FOR_DEPTH['16']);
   assert.deepEqual(rampForDepth('grey', '16', 6).map(toAnsi16), [8, 8, 7, 7, 15, 15]);
   assert.deepEqual(rampForDepth('grey', 'none'), []);
   assert.deepEqual(rampForDepth('viridis', 'truecolor'), rampColours('viridis', 16));
+});
+
+test('every step of every palette has a colour of its own at every colour depth', () => {
+  for (const depth of COLOUR_DEPTHS) {
+    for (const palette of PALETTES) {
+      const steps = stepsFor(depth, palette);
+      assert.ok(steps >= 3, `${palette} at ${depth}: only ${steps} steps`);
+      // What the terminal shows for each step: the escape's colour index, or the glyph.
+      const shown =
+        depth === 'none'
+          ? Array.from({ length: steps }, (_, i) => glyphFor(i + 1, steps))
+          : rampForDepth(palette, depth, steps).map((c) => (depth === '16' ? toAnsi16(c) : depth === '256' ? toXterm256(c) : rgbToHex(c)));
+      assert.equal(shown.length, steps);
+      assert.equal(new Set(shown).size, steps, `${palette} at ${depth}: ${shown.join(' ')}`);
+      if (!(depth === '16' && palette === 'grey')) assert.equal(steps, STEPS_FOR_DEPTH[depth], `${palette} at ${depth} draws every step of its depth`);
+    }
+  }
+  assert.equal(stepsFor('16', 'grey'), 3, 'three greys above black in 16 colours');
 });
 
 test('NO_COLOR turns colour off whatever else the environment says, unless it is empty', () => {
