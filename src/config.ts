@@ -2,8 +2,9 @@
 
 import type { Unit } from './model/snapshot';
 
-export type ColorScaleName = 'linear' | 'log' | 'rank';
-export const COLOR_SCALES: readonly ColorScaleName[] = ['linear', 'log', 'rank'];
+/** 'column': each cell by its share of its column (% of column). */
+export type ColorScaleName = 'linear' | 'log' | 'rank' | 'column';
+export const COLOR_SCALES: readonly ColorScaleName[] = ['linear', 'log', 'rank', 'column'];
 
 export type PaletteName = 'heat' | 'viridis' | 'grey';
 export const PALETTES: readonly PaletteName[] = ['heat', 'viridis', 'grey'];

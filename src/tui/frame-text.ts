@@ -125,11 +125,12 @@ export function legend(p: Picture, view: ViewState, ctx: RenderContext): TextRun
   const runs: TextRun[] = [];
   const y = p.layout.y + p.layout.height + 1;
   let x = 0;
-  const head = `${view.colourScale} ≤p${view.saturationPct} `;
+  const share = view.colourScale === 'column';
+  const head = share ? '% of column ' : `${view.colourScale} ≤p${view.saturationPct} `;
   runs.push({ x, y, text: head, style: DIM });
   x += head.length;
   const items = p.scale.legend();
-  const texts = items.map((it) => (it.lo === it.hi ? `${it.lo}` : `${it.lo}-${it.hi}`));
+  const texts = items.map((it) => (share ? `≤${Math.round(it.hi * 100)}%` : it.lo === it.hi ? `${it.lo}` : `${it.lo}-${it.hi}`));
   const width = (i: number) => 2 + texts[i].length + 1;
   // As many swatches as fit, spread evenly, always the first and the top (saturated) step.
   let picks = items.map((_, i) => i);

@@ -35,7 +35,7 @@ export const KEY_TABLE: readonly Binding[] = [
   { keys: ['-', '_'], label: '-', action: 'zoomOut', help: 'zoom out on the latency axis' },
   { keys: ['a'], label: 'a', action: 'autoFit', help: 'auto-fit the latency axis to the data' },
   { keys: ['y'], label: 'y', action: 'toggleAxisMode', help: 'log / linear latency axis' },
-  { keys: ['l'], label: 'l', action: 'cycleColourScale', help: 'colour scale: linear, log, rank' },
+  { keys: ['l'], label: 'l', action: 'cycleColourScale', help: 'colour scale: linear, log, rank, % of column' },
   { keys: ['['], label: '[', action: 'saturationDown', help: 'saturate at a lower percentile (brighter)' },
   { keys: [']'], label: ']', action: 'saturationUp', help: 'saturate at a higher percentile (darker)' },
   { keys: ['c'], label: 'c', action: 'cyclePalette', help: 'palette: heat, viridis (colour-blind safe), grey' },

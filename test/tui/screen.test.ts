@@ -60,10 +60,11 @@ for (const depth of ['truecolor', '256', '16'] as const) {
       else assert.match(c.ch, /^[▀▄]$/);
       if (c.ch !== ' ') assert.equal(c.fgMode, mode);
     }
-    // Top to bottom: background above, the cool bucket (lowest step), background, then the hot one
-    // (top step) down to the bottom row, where the fitted axis starts.
+    // Top to bottom: the cool bucket (lowest step) from the top row, where the fitted axis ends
+    // (no empty octave above data ending on a power of two), background, then the hot one (top
+    // step) down to the bottom row, where the fitted axis starts.
     const halves = halfColours(newest).filter((c, i, all) => i === 0 || c !== all[i - 1]);
-    assert.deepEqual(halves, [-1, ramp[0], -1, ramp[ramp.length - 1]]);
+    assert.deepEqual(halves, [ramp[0], -1, ramp[ramp.length - 1]]);
     // Before the first column there is no data: blank cells on the default background.
     for (const c of heatColumn(h, 5)) assert.deepEqual([c.ch, c.bgMode], [' ', 'default']);
     assert.equal(await quit(h), 0);
@@ -76,7 +77,7 @@ test('NO_COLOR draws the glyph ramp with no colour at all', async () => {
   assertHeatMatches(h.vt, lastFrame(h), 'none');
   const newest = heatColumn(h, 0);
   const glyphs = newest.map((c) => c.ch).filter((c, i, all) => i === 0 || c !== all[i - 1]);
-  assert.deepEqual(glyphs, [' ', '░', ' ', '█']);
+  assert.deepEqual(glyphs, ['░', ' ', '█']);
   for (let y = 0; y < h.vt.term.rows; y++) {
     for (let x = 0; x < h.vt.term.cols; x++) {
       const c = h.vt.cell(x, y);
@@ -199,6 +200,8 @@ test('l cycles the colour scale, [ and ] move the saturation percentile, c chang
   assert.match(legendLine(h), /^log ≤p99 /);
   await press('l');
   assert.match(legendLine(h), /^rank ≤p99 /);
+  await press('l');
+  assert.match(legendLine(h), /^% of column /);
   await press('l');
   assert.match(legendLine(h), /^linear ≤p99 /);
   await press('[');

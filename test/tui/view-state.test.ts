@@ -26,8 +26,8 @@ test('zoom doubles and halves within bounds and auto-fit resets it', () => {
 test('colour scale and palette cycle through every choice and back', () => {
   let s = start();
   const scales = [s.colourScale];
-  for (let i = 0; i < 3; i++) scales.push((s = reduce(s, 'cycleColourScale', ctx)).colourScale);
-  assert.deepEqual(scales, ['rank', 'linear', 'log', 'rank']);
+  for (let i = 0; i < 4; i++) scales.push((s = reduce(s, 'cycleColourScale', ctx)).colourScale);
+  assert.deepEqual(scales, ['rank', 'column', 'linear', 'log', 'rank']);
   const palettes = [s.palette];
   for (let i = 0; i < 3; i++) palettes.push((s = reduce(s, 'cyclePalette', ctx)).palette);
   assert.deepEqual(palettes, ['heat', 'viridis', 'grey', 'heat']);
