@@ -91,15 +91,19 @@ export function fitWindow(segments: readonly Segment[], mode: AxisMode, zoom: nu
   if (segments.length === 0) return mode === 'log' ? [symlog(1e3), symlog(1e6)] : [0, 100];
   let lo = Infinity;
   let hi = -Infinity;
+  let loValue = 0;
+  let hiValue = 0;
   for (const s of segments) {
-    lo = Math.min(lo, s.c0);
-    hi = Math.max(hi, s.c1);
+    // The value of each end: the bucket's own finite edge, exact, not symexp of a coordinate.
+    if (s.c0 < lo) [lo, loValue] = [s.c0, s.lo ?? symexp(s.c0)];
+    if (s.c1 > hi) [hi, hiValue] = [s.c1, s.hi ?? symexp(s.c1)];
   }
-  // Snap to whole coordinate units (octaves on a log axis) so small changes in the data do not
-  // move every row between frames.
+  // Snap to octaves on a log axis so small changes in the data do not move every row between
+  // frames. Snap the values to powers of two, not the coordinates to integers: symlog(2^k) is
+  // log2(1 + 2^k), just over k, so ceil() added an empty octave above data ending on 2^k.
   if (mode === 'log') {
-    lo = Math.floor(lo);
-    hi = Math.ceil(hi);
+    lo = symlog(snapPow2(loValue, 'down'));
+    hi = symlog(snapPow2(hiValue, 'up'));
   }
   const minSpan = mode === 'log' ? 4 : Math.max(...segments.map((s) => s.c1 - s.c0)) * 4;
   let span = Math.max(hi - lo, minSpan);
@@ -107,6 +111,18 @@ export function fitWindow(segments: readonly Segment[], mode: AxisMode, zoom: nu
   span /= zoom;
   return [mid - span / 2, mid + span / 2];
 }
+
+/** The power of two (signed; 0 stays 0) at or beyond v in the direction given. */
+function snapPow2(v: number, dir: 'up' | 'down'): number {
+  if (v === 0) return 0;
+  const away = v > 0 === (dir === 'up');
+  // The tolerance keeps an exact power of two where it is despite rounding in log2.
+  const e = Math.log2(Math.abs(v));
+  const k = away ? Math.ceil(e - POW2_TOLERANCE) : Math.floor(e + POW2_TOLERANCE);
+  return Math.sign(v) * 2 ** k;
+}
+
+const POW2_TOLERANCE = 1e-9;
 
 /**
  * Keeps the fitted window from frame to frame (the renderer's hysteresis): it follows the data at

@@ -105,3 +105,25 @@ test('an empty view still gives an axis with every row', () => {
   assert.equal(axis.rows.length, 10);
   assert.equal(rowCounts(axis, undefined, segmentIndex(axis)).length, 10);
 });
+
+test('data ending on a power of two reaches the top row: the window adds no empty octave above it', () => {
+  for (const top of [6, 10, 20, 30]) {
+    const col: Bucket[] = [];
+    for (let e = top - 6; e < top; e++) col.push(pow2(2 ** e, 2 ** (e + 1), 1));
+    for (const rows of [8, 20, 50]) {
+      const axis = axisFor([col], rows);
+      const [highest, lowest] = [axis.rows[rows - 1], axis.rows[0]];
+      assert.ok(highest.owned.length > 0 || highest.within >= 0, `2^${top}, ${rows} rows: the top row shows no bucket`);
+      assert.equal(highest.hi, 2 ** top, `2^${top}, ${rows} rows`);
+      assert.equal(lowest.lo, 2 ** (top - 6), `2^${top}, ${rows} rows`);
+    }
+  }
+});
+
+test('data ending between powers of two still gets a window snapped to whole octaves', () => {
+  const col = [pow2(1024, 1280, 1), pow2(1280, 1536, 1), pow2(1536, 1792, 3), pow2(40_000, 49_152, 1)];
+  const [c0, c1] = fitWindow(placeSegments(collectShapes([col]), 'log'), 'log', 1);
+  const value = (c: number) => 2 ** c - 1;
+  assert.ok(Math.abs(value(c0) - 1024) < 1e-6, `bottom ${value(c0)}`);
+  assert.ok(Math.abs(value(c1) - 65_536) < 1e-6, `top ${value(c1)}`);
+});
