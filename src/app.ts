@@ -13,7 +13,9 @@ import { Renderer, heatLayout } from './tui/render';
 import type { ColourDepth } from './tui/palette';
 import { actionForKey } from './tui/keymap';
 import { Screen } from './tui/screen';
-import { initialViewState, reduce, type ViewState } from './tui/view-state';
+import { sideColumns } from './tui/side-panels';
+import { initialViewState, reduce, typeIntoFilter, type ViewState } from './tui/view-state';
+import { ViewExtras } from './tui/view-extras';
 
 /** Everything the loop can be woken by. */
 export type LoopEvent =
@@ -57,6 +59,8 @@ export class App {
   private durationTimer: NodeJS.Timeout | null = null;
   private readonly cleanups: Array<() => void> = [];
   private started = false;
+  /** Probe effect, wall-clock start, SVG export: what the view needs from outside the model. */
+  private readonly extras: ViewExtras;
 
   constructor(
     private readonly config: RunConfig,
@@ -64,7 +68,8 @@ export class App {
     private readonly io: AppIO,
   ) {
     this.model = new Heatmap(config.historyColumns, config.aggregation);
-    this.view = initialViewState({ colourScale: config.colorScale, palette: config.palette });
+    this.view = initialViewState({ colourScale: config.colorScale, palette: config.palette, sloNs: config.sloNs ?? null });
+    this.extras = new ViewExtras(Date.now(), source.info.engine !== 'replay' && source.info.engine !== 'demo');
     this.summary = new SummaryAccumulator();
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
@@ -128,15 +133,30 @@ export class App {
       case 'source':
         return this.onSource(ev.event);
       case 'key': {
+        const typed = typeIntoFilter(this.view, ev.full);
+        if (typed) {
+          this.view = typed;
+          this.scheduleRender();
+          return;
+        }
         const action = actionForKey(ev.full);
         if (!action) return;
-        const layout = heatLayout(this.screen?.cols ?? 80, this.screen?.rows ?? 24, this.io.depth);
+        const cols = this.screen?.cols ?? 80;
+        const side = sideColumns(this.view, cols);
+        const layout = heatLayout(cols, this.screen?.rows ?? 24, this.io.depth, side.panel + side.histogram);
         this.view = reduce(this.view, action, {
           newestSeq: this.model.totalPushed - 1,
           heatColumns: layout.width,
           latencyRows: layout.latencyRows,
           defaultAxisMode: defaultAxisMode(this.model.kind),
+          firstSeq: this.model.firstSeq,
+          panelKeys: this.renderer.panelKeys,
+          cursorValueNs: this.renderer.cursorValueNs(this.view, this.config.unit ?? this.model.unit),
         });
+        if (this.view.exportRequested) {
+          this.view = { ...this.view, exportRequested: false };
+          this.setMessage(this.extras.exportView(this.model, this.view, this.title, this.config.unit, layout.width, this.source.info), false);
+        }
         if (this.view.quit) {
           void this.finish(this.ended?.error ? EXIT.runtime : EXIT.ok);
           return;
@@ -162,6 +182,7 @@ export class App {
     switch (ev.type) {
       case 'snapshot':
         this.model.push(ev.snapshot);
+        this.extras.onSnapshot(ev.snapshot, this.model);
         this.lostTotal += ev.snapshot.lost;
         this.recorder?.write(ev.snapshot);
         this.summary.add(ev.snapshot, this.model.aggregation ?? '');
@@ -220,6 +241,8 @@ export class App {
       message: this.message,
       messageIsError: this.messageIsError,
       lostTotal: this.lostTotal,
+      startedMs: this.extras.startedMs(this.source.info),
+      probe: this.extras.probeText(),
     });
     screen.paint(frame);
   }
@@ -249,6 +272,14 @@ export class App {
       }
       this.screen?.destroy();
       for (const c of this.cleanups) c();
+      if (this.config.exportFile && this.started) {
+        try {
+          this.extras.exportRun(this.config.exportFile, this.model, this.view, this.title, this.config.unit, this.source.info);
+        } catch (exportErr) {
+          error ??= new HeatError('export-failed', `cannot write ${this.config.exportFile}: ${(exportErr as Error).message}`);
+          exitCode = exitCode || EXIT.runtime;
+        }
+      }
       if (this.config.headless && this.started) this.io.stdout.write(this.summary.format({ title: this.title, intervalMs: this.intervalMs, unit: this.config.unit }));
       if (error !== undefined) {
         this.io.stderr.write(`${formatError(error)}\n`);

@@ -38,6 +38,10 @@ export interface RunConfig {
   scriptArgs: string[];
   /** No screen: stdout is not a terminal (or --headless). */
   headless: boolean;
+  /** Threshold line (--slo) in ns; absent or null: none. */
+  sloNs?: number | null;
+  /** Write the whole run as an SVG heatmap here when it ends (--export). */
+  exportFile?: string | null;
 }
 
 export const DEFAULT_INTERVAL_MS = 1000;

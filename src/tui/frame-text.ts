@@ -5,8 +5,10 @@ import type { Axis } from '../model/axis';
 import { rowOfValue } from '../model/axis';
 import type { ColourScale } from '../model/colour-scale';
 import type { Column, Heatmap } from '../model/heatmap';
+import { clockText, wallClock } from '../model/history';
 import { percentile } from '../model/percentiles';
-import type { Unit } from '../model/snapshot';
+import type { Bucket, Unit } from '../model/snapshot';
+import { shareAbove, shareAboveAll, thresholdInUnit } from '../model/threshold';
 import { formatValue } from '../model/units';
 import { DEFAULT_COLOUR, type Colour, type Style, type TextRun } from './frame';
 import { STEPS_FOR_DEPTH, glyphFor, rampForDepth, type RGB } from './palette';
@@ -32,6 +34,23 @@ export interface Picture {
   counts: Float64Array[];
   scale: ColourScale;
   unit: Unit | null;
+  /** Per screen column: the buckets of the selected keys, and their total. */
+  selected: (Bucket[] | undefined)[];
+  totals: number[];
+  newestSeq: number;
+  /** When the data starts (epoch ms), for wall-clock labels when scrolled back; null: unknown. */
+  startedMs: number | null;
+}
+
+/** Whether the view is scrolled back from the newest column (and wall-clock times are known). */
+function showsClock(p: Picture): boolean {
+  return p.startedMs !== null && p.endSeq < p.newestSeq;
+}
+
+/** A column's time: wall-clock when scrolled back, else seconds before the newest. */
+export function columnWhen(p: Picture, col: Column, newestT: number): string {
+  if (showsClock(p)) return clockText(wallClock(p.startedMs!, col.t));
+  return newestT - col.t > 0 ? `-${secondsText(newestT - col.t)}` : 'now';
 }
 
 /** A palette colour as a frame Colour. */
@@ -103,10 +122,15 @@ export function xAxis(p: Picture, ctx: RenderContext, newestT: number): TextRun 
   const put = (x: number, s: string) => {
     for (let i = 0; i < s.length && x + i < width; i++) if (x + i >= 0) chars[x + i] = s[i];
   };
-  const every = width >= 100 ? 20 : 10;
+  const clock = showsClock(p);
+  const every = clock ? 20 : width >= 100 ? 20 : 10;
   for (let back = every; back < width; back += every) {
     const x = width - 1 - back;
     const col = p.columns[x];
+    if (clock) {
+      if (col && x - 7 >= 0) put(x - 7, clockText(wallClock(p.startedMs!, col.t)));
+      continue;
+    }
     const ago = col ? newestT - col.t : back * ctx.intervalMs + (newestT - (p.columns[width - 1]?.t ?? newestT));
     // Whole intervals: a source's timer jitter must not rewrite the axis every tick.
     const label = `-${secondsText(ctx.intervalMs > 0 ? Math.round(ago / ctx.intervalMs) * ctx.intervalMs : ago)}`;
@@ -114,7 +138,7 @@ export function xAxis(p: Picture, ctx: RenderContext, newestT: number): TextRun 
     if (x - label.length + 1 >= 0) put(x - label.length + 1, label);
   }
   const last = p.columns[width - 1];
-  const rightLabel = last && newestT - last.t > 0 ? `-${secondsText(newestT - last.t)}` : 'now';
+  const rightLabel = clock && last ? clockText(wallClock(p.startedMs!, last.t)) : last && newestT - last.t > 0 ? `-${secondsText(newestT - last.t)}` : 'now';
   put(width - rightLabel.length, rightLabel);
   return { x: p.layout.x, y: p.layout.y + p.layout.height, text: chars.join(''), style: DIM };
 }
@@ -158,25 +182,34 @@ export function cursorReadout(p: Picture, view: ViewState, newestT: number): str
   const row = p.axis.rows[Math.min(view.cursor.row, p.axis.rows.length - 1)];
   if (!col || !row) return `cursor: no data at this column`;
   const n = p.counts[x][Math.min(view.cursor.row, p.axis.rows.length - 1)];
-  const share = col.total > 0 ? (100 * n) / col.total : 0;
+  const share = p.totals[x] > 0 ? (100 * n) / p.totals[x] : 0;
   const cont = row.owned.length === 0 && row.within >= 0 ? ' (part of one bucket)' : '';
-  const when = newestT - col.t > 0 ? `-${secondsText(newestT - col.t)}` : 'now';
+  const when = columnWhen(p, col, newestT);
   return `cursor ${when}  ${rangeText(row.lo, row.hi, p.unit)}${cont}  count ${n.toLocaleString('en-US')} (${share.toFixed(1)}% of column)`;
 }
 
 export function statusLine(p: Picture, model: Heatmap, view: ViewState, ctx: RenderContext): TextRun[] {
   const y = ctx.rows - 1;
   const newest = p.columns[p.layout.width - 1];
+  const newestBuckets = p.selected[p.layout.width - 1] ?? [];
   const newestT = model.newest()?.t ?? 0;
   const parts: string[] = [];
   if (view.pausedAtSeq !== null) parts.push(`PAUSED (+${model.totalPushed - 1 - view.pausedAtSeq} new)`);
   parts.push(`every ${secondsText(ctx.intervalMs)}`);
   if (newest) {
-    parts.push(`${newest.total.toLocaleString('en-US')} events`);
-    const p50 = percentile(newest.merged, 50);
-    const p99 = percentile(newest.merged, 99);
+    parts.push(`${p.totals[p.layout.width - 1].toLocaleString('en-US')} events`);
+    const p50 = percentile(newestBuckets, 50);
+    const p99 = percentile(newestBuckets, 99);
     if (p50 !== null && p99 !== null) parts.push(`p50 ${formatValue(p50, p.unit)} p99 ${formatValue(p99, p.unit)}`);
   }
+  if (view.sloNs !== null) {
+    const threshold = thresholdInUnit(view.sloNs, p.unit);
+    const pct = (v: number | null) => (v === null ? '-' : `${(100 * v).toFixed(v < 0.001 && v > 0 ? 3 : 1)}%`);
+    const now = shareAbove(newestBuckets, threshold);
+    const inView = shareAboveAll(p.selected.filter((b): b is Bucket[] => b !== undefined), threshold);
+    parts.push(`>${formatValue(view.sloNs, 'ns')}: ${pct(now)} now, ${pct(inView)} in view`);
+  }
+  if (ctx.probe) parts.push(ctx.probe);
   parts.push(`lost ${ctx.lostTotal.toLocaleString('en-US')}`);
   if (view.zoom !== 1) parts.push(`zoom ×${view.zoom}`);
   if (p.unit === null && model.kind !== null) parts.push('raw values (unit unknown)');

@@ -45,8 +45,10 @@ export interface Frame {
   heat: HeatArea;
   /** Everything outside the heat area: title, labels, legend, status. */
   text: TextRun[];
-  /** Help overlay lines, or null. */
+  /** Overlay box lines (help, the cell breakdown), or null. */
   help: string[] | null;
+  /** The overlay box's title ('keys' when absent). */
+  helpTitle?: string;
   /**
    * Identity of everything that decides how a column is drawn (axis rows, colour mapping,
    * palette, size). Two frames with the same layout differ only in their columns.

@@ -6,13 +6,17 @@
 import type { Axis, AxisMode } from '../model/axis';
 import { StableWindow, buildAxis, defaultAxisMode, placeSegments, rowCounts, segmentIndex } from '../model/axis';
 import { StableColourScale, type ColourScale } from '../model/colour-scale';
+import { cellBreakdown } from '../model/cell-breakdown';
 import type { Column, Heatmap } from '../model/heatmap';
+import { bucketTotal, keyStats, selectedBuckets, selectionId, selectionTitle, type KeyStat } from '../model/key-selection';
 import { percentile } from '../model/percentiles';
-import type { Unit } from '../model/snapshot';
+import type { Bucket, Unit } from '../model/snapshot';
+import { thresholdInUnit } from '../model/threshold';
 import type { ColourDepth } from './palette';
 import { STEPS_FOR_DEPTH, glyphFor, rampForDepth } from './palette';
 import { BLANK_CELL, DEFAULT_COLOUR, type Colour, type Frame, type HeatCell, type TextRun } from './frame';
-import { DIM, LABEL_WIDTH, TITLE, WARN, legend, markerRow, rgb, statusLine, xAxis, yLabels, type Picture } from './frame-text';
+import { DIM, LABEL_WIDTH, TITLE, WARN, columnWhen, legend, markerRow, rgb, statusLine, xAxis, yLabels, type Picture } from './frame-text';
+import { breakdownLines, filteredKeys, histogramRuns, keyPanelRuns, sideColumns } from './side-panels';
 import { FOOTER_HINTS, helpLines } from './keymap';
 import { ShapeTally, nearestRankInPlace } from './shape-tally';
 import type { ViewState } from './view-state';
@@ -34,6 +38,10 @@ export interface RenderContext {
   messageIsError: boolean;
   /** Lost events since start, for the status line. */
   lostTotal: number;
+  /** When the source's data starts (epoch ms): the x-axis shows wall-clock times when scrolled back. */
+  startedMs?: number | null;
+  /** The probe effect for the status line ("12k ev/s · 95 ns/ev · 1.1% CPU"), or null. */
+  probe?: string | null;
 }
 
 /** Rows used above and below the heat area: title; x-axis, legend, status. */
@@ -44,6 +52,8 @@ const MIN_ROWS = 8;
 /** Percentile marker colours (p50, p90, p99) and the cursor: outside every palette's hues. */
 const MARKERS: readonly Colour[] = [0x00d7ff, 0x5fff5f, 0xff5fff];
 const CURSOR: Colour = 0xffffff;
+/** The threshold (--slo) line. */
+const SLO_COLOUR: Colour = 0xff0000;
 /** The colour mapping is kept while the saturation count stays within ±25% (StableColourScale). */
 const SCALE_TOLERANCE = 0.25;
 
@@ -61,9 +71,9 @@ export interface HeatLayout {
   latencyRows: number;
 }
 
-/** Where the heat area goes for a screen size. */
-export function heatLayout(cols: number, rows: number, depth: ColourDepth): HeatLayout {
-  const width = Math.max(1, cols - LABEL_WIDTH);
+/** Where the heat area goes for a screen size; `sideCols` are taken on the right by panels. */
+export function heatLayout(cols: number, rows: number, depth: ColourDepth, sideCols = 0): HeatLayout {
+  const width = Math.max(1, cols - LABEL_WIDTH - sideCols);
   const height = Math.max(1, rows - TOP_ROWS - BOTTOM_ROWS);
   return { x: LABEL_WIDTH, y: TOP_ROWS, width, height, latencyRows: depth === 'none' ? height : height * 2 };
 }
@@ -71,6 +81,10 @@ export function heatLayout(cols: number, rows: number, depth: ColourDepth): Heat
 /** One visible column and what was computed from it, valid while its keys match. */
 interface ColumnEntry {
   col: Column;
+  /** The column's buckets under the key selection `selId`, and their total. */
+  sel: Bucket[];
+  selTotal: number;
+  selId: string;
   counts: Float64Array | null;
   countsAxis: number;
   cells: HeatCell[] | null;
@@ -144,25 +158,42 @@ export class Renderer {
         layoutKey: 'small',
       };
     }
-    const layout = heatLayout(ctx.cols, ctx.rows, ctx.depth);
+    const side = sideColumns(view, ctx.cols);
+    const layout = heatLayout(ctx.cols, ctx.rows, ctx.depth, side.panel + side.histogram);
     const endSeq = view.pausedAtSeq ?? model.totalPushed - 1;
     const columns = model.window(endSeq, layout.width);
     const entries = this.track(columns, endSeq);
+    const selId = selectionId(view.keys);
+    for (const e of entries) {
+      if (!e || e.selId === selId) continue;
+      e.sel = selectedBuckets(e.col, view.keys);
+      e.selTotal = bucketTotal(e.sel);
+      e.selId = selId;
+      e.counts = null;
+    }
     const axis = this.axisFor(view.axisMode ?? defaultAxisMode(model.kind), view.zoom, layout.latencyRows);
     const empty = new Float64Array(layout.latencyRows);
     const counts = entries.map((e) => {
       if (!e) return empty;
       if (e.countsAxis !== axis.id || e.counts === null) {
-        e.counts = rowCounts(axis.axis, e.col.merged, axis.index);
+        e.counts = rowCounts(axis.axis, e.sel, axis.index);
         e.countsAxis = axis.id;
       }
       return e.counts;
     });
     const scale = this.scaleFor(view, ctx, counts);
-    const p: Picture = { layout, columns, endSeq, axis: axis.axis, counts, scale: scale.scale, unit: ctx.unit ?? model.unit };
+    const unit = ctx.unit ?? model.unit;
+    const p: Picture = {
+      layout, columns, endSeq, axis: axis.axis, counts, scale: scale.scale, unit,
+      selected: entries.map((e) => e?.sel), totals: entries.map((e) => e?.selTotal ?? 0),
+      newestSeq: model.totalPushed - 1, startedMs: ctx.startedMs ?? null,
+    };
     const newestT = model.newest()?.t ?? 0;
     const agg = model.aggregation ? ` @${model.aggregation}` : '';
-    const title = `heat-tracer-tui — ${ctx.title}${agg}`;
+    const stats = view.panel.open || view.keys.mode !== 'all' ? this.keyStatsFor(columns, endSeq) : null;
+    this.panelKeys = stats ? filteredKeys(stats, view.panel.filter).map((k) => k.key) : [];
+    const base = `heat-tracer-tui — ${ctx.title}${agg}`;
+    const title = stats ? selectionTitle(base, view.keys, stats.map((k) => k.key)) : base;
     const text: TextRun[] = [
       { x: 0, y: 0, text: title.slice(0, ctx.cols), style: TITLE },
       ...yLabels(p, ctx),
@@ -171,14 +202,65 @@ export class Renderer {
       ...statusLine(p, model, view, ctx),
     ];
     if (title.length + FOOTER_HINTS.length + 3 <= ctx.cols) text.push({ x: ctx.cols - FOOTER_HINTS.length, y: 0, text: FOOTER_HINTS, style: DIM });
+    const sideX = layout.x + layout.width;
+    if (side.histogram > 0) text.push(...this.histogram(p, view, ctx, sideX, side.histogram));
+    if (side.panel > 0 && stats) text.push(...keyPanelRuns(stats, view.keys, view, unit, sideX + side.histogram, layout.y, side.panel, layout.height));
+    const box = this.box(p, view, ctx, newestT);
     return {
       cols: ctx.cols,
       rows: ctx.rows,
       heat: { x: layout.x, y: layout.y, width: layout.width, height: layout.height, cells: this.heatCells(p, entries, view, ctx), endSeq },
       text,
-      help: view.showHelp ? helpLines() : null,
-      layoutKey: `${ctx.cols}x${ctx.rows}|${ctx.depth}|${view.palette}|axis ${axis.id}|scale ${scale.id}`,
+      help: box?.lines ?? null,
+      helpTitle: box?.title,
+      layoutKey: `${ctx.cols}x${ctx.rows}|${ctx.depth}|${view.palette}|axis ${axis.id}|scale ${scale.id}|keys ${selId}|slo ${view.sloNs}|side ${side.panel},${side.histogram}`,
     };
+  }
+
+  /** The lower bound of the cursor's latency row in ns, on the last frame's axis (for `t`). */
+  cursorValueNs(view: ViewState, unit: Unit | null): number | null {
+    const row = view.cursor && this.axis ? this.axis.axis.rows[Math.min(view.cursor.row, this.axis.axis.rows.length - 1)] : undefined;
+    const v = row ? row.lo ?? row.hi : null;
+    if (v === null || v === undefined) return null;
+    return thresholdInUnit(1, unit) === 0 ? null : v / thresholdInUnit(1, unit);
+  }
+
+  /** The key panel's lines in the last frame (filtered, sorted): what isolate/exclude act on. */
+  panelKeys: string[] = [];
+  private statsCache: { key: string; stats: KeyStat[] } | null = null;
+
+  private keyStatsFor(columns: (Column | undefined)[], endSeq: number): KeyStat[] {
+    const first = columns.find((c) => c !== undefined);
+    const key = `${endSeq}|${columns.length}|${first?.seq}`;
+    if (this.statsCache?.key !== key) this.statsCache = { key, stats: keyStats(columns) };
+    return this.statsCache.stats;
+  }
+
+  /** The side histogram: the cursor's column, or everything in view. */
+  private histogram(p: Picture, view: ViewState, ctx: RenderContext, x: number, width: number): TextRun[] {
+    const rows = p.layout.latencyRows;
+    const totals = new Float64Array(rows);
+    const cursorX = view.cursor ? p.layout.width - 1 - view.cursor.back : p.layout.width - 1;
+    const xs = view.histogram === 'view' ? p.counts.map((_, i) => i) : [cursorX];
+    for (const i of xs) {
+      const c = p.counts[i];
+      if (!c) continue;
+      for (let r = 0; r < rows; r++) totals[r] += c[r];
+    }
+    const perScreenRow = ctx.depth === 'none' ? 1 : 2;
+    return histogramRuns(totals, perScreenRow, view.histogram === 'view' ? ' hist: view' : ' hist: column', x, p.layout.y, width, p.layout.height);
+  }
+
+  /** The overlay box, if any: help, else the cursor cell's breakdown. */
+  private box(p: Picture, view: ViewState, ctx: RenderContext, newestT: number): { title: string; lines: string[] } | null {
+    if (view.showHelp) return { title: 'keys', lines: helpLines(ctx.rows - 2, ctx.cols - 4) };
+    if (!view.showBreakdown || !view.cursor) return null;
+    const x = p.layout.width - 1 - view.cursor.back;
+    const col = p.columns[x];
+    if (!col) return { title: 'cell', lines: ['no data in this column'] };
+    const cell = cellBreakdown(col, p.axis, this.axis!.index, Math.min(view.cursor.row, p.axis.rows.length - 1), view.keys);
+    if (!cell) return null;
+    return { title: 'cell', lines: breakdownLines(cell, p.unit, columnWhen(p, col, newestT), Math.max(1, p.layout.height - 8)) };
   }
 
   /** Brings the cache and the tally of shapes in view to the visible columns. */
@@ -193,7 +275,7 @@ export class Renderer {
         e = undefined;
       }
       if (!e && col) {
-        e = { col, counts: null, countsAxis: 0, cells: null, cellsKey: '' };
+        e = { col, sel: col.merged, selTotal: col.total, selId: 'all', counts: null, countsAxis: 0, cells: null, cellsKey: '' };
         this.entries.set(seq, e);
         this.inView.add(col.merged);
       }
@@ -247,19 +329,21 @@ export class Renderer {
     const steps = stepsForDepth(ctx.depth);
     const ramp = none ? [] : rampForDepth(view.palette, ctx.depth, steps).map(rgb);
     const scale = p.scale;
-    const key = `${this.axis!.id}|${this.scale!.id}|${view.palette}|${ctx.depth}|${view.showPercentiles}|${height}`;
-    const blankColumn = new Array<HeatCell>(height).fill(BLANK_CELL);
+    const sloRow = view.sloNs === null ? -1 : markerRow(p.axis, thresholdInUnit(view.sloNs, p.unit));
+    const key = `${this.axis!.id}|${this.scale!.id}|${view.palette}|${ctx.depth}|${view.showPercentiles}|${height}|${selectionId(view.keys)}|${sloRow}`;
+    const blankColumn = sloRow >= 0 ? columnCells(new Float64Array(latencyRows), () => DEFAULT_COLOUR, () => ' ', height, none, new Map([[sloRow, SLO_COLOUR]])) : new Array<HeatCell>(height).fill(BLANK_CELL);
     const cursorX = view.cursor ? width - 1 - view.cursor.back : -1;
     const columnsCells = entries.map((e, x) => {
       if (!e) return blankColumn;
-      const total = e.col.total;
+      const total = e.selTotal;
       const colourOf = (n: number): Colour => (n > 0 ? ramp[scale.step(n, total) - 1] ?? DEFAULT_COLOUR : DEFAULT_COLOUR);
       const glyphOf = (n: number) => glyphFor(scale.step(n, total), steps);
       if (x !== cursorX && e.cellsKey === key && e.cells) return e.cells;
       const over = new Map<number, Colour>();
+      if (sloRow >= 0) over.set(sloRow, SLO_COLOUR);
       if (view.showPercentiles && total > 0) {
         [50, 90, 99].forEach((pct, i) => {
-          const v = percentile(e.col.merged, pct);
+          const v = percentile(e.sel, pct);
           const r = v === null ? -1 : markerRow(p.axis, v);
           if (r >= 0) over.set(r, MARKERS[i]);
         });
@@ -274,6 +358,7 @@ export class Renderer {
     });
     if (cursorX >= 0 && !entries[cursorX]) {
       const over = new Map([[Math.min(view.cursor!.row, latencyRows - 1), CURSOR]]);
+      if (sloRow >= 0 && sloRow !== view.cursor!.row) over.set(sloRow, SLO_COLOUR);
       columnsCells[cursorX] = columnCells(new Float64Array(latencyRows), () => DEFAULT_COLOUR, () => ' ', height, none, over);
     }
     const cells = new Array<HeatCell>(width * height);

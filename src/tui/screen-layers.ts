@@ -51,14 +51,14 @@ export function directRows(frame: Frame, depth: ColourDepth): Map<number, HeatAr
 export const NEVER_DRAWN = -1;
 
 /** The help box for a screen size: its rectangle and its rows of text, border included. */
-export function helpBox(help: readonly string[], cols: number, rows: number): Rect & { text: string[] } {
+export function helpBox(help: readonly string[], cols: number, rows: number, name = 'keys'): Rect & { text: string[] } {
   const inner = Math.max(...help.map((l) => l.length), 6);
   const width = Math.min(cols, inner + 4);
   const shown = Math.max(0, Math.min(help.length, rows - 2));
   const height = shown + 2;
   const room = Math.max(0, width - 4);
   const fit = (l: string) => (l.length > room ? `${l.slice(0, Math.max(0, room - 1))}…` : l.padEnd(room));
-  const title = '─ keys ';
+  const title = `─ ${name} `;
   const top = `┌${title}${'─'.repeat(Math.max(0, width - 2 - title.length))}`.slice(0, width - 1) + '┐';
   const body = help.slice(0, shown).map((l, i) => `│ ${i === shown - 1 && shown < help.length ? fit('…') : fit(l)} │`);
   const bottom = `└${'─'.repeat(Math.max(0, width - 2))}┘`;

@@ -110,7 +110,7 @@ export class Screen {
   paint(frame: Frame): void {
     if (this.destroyed) return;
     this.lastFrame = frame;
-    const box = frame.help ? helpBox(frame.help, frame.cols, frame.rows) : null;
+    const box = frame.help ? helpBox(frame.help, frame.cols, frame.rows, frame.helpTitle) : null;
     const direct = directRows(frame, this.opts.depth);
     this.writeText(frame, box, direct);
     this.screen.render();

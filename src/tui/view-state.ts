@@ -5,6 +5,8 @@ import type { ColorScaleName, PaletteName } from '../config';
 import { COLOR_SCALES, PALETTES } from '../config';
 import type { AxisMode } from '../model/axis';
 import { DEFAULT_SATURATION_PCT, saturationDown, saturationUp } from '../model/colour-scale';
+import { scrollBy } from '../model/history';
+import { ALL_KEYS, toggleExcluded, toggleIsolated, type KeySelection } from '../model/key-selection';
 import type { ActionName } from './keymap';
 
 
@@ -29,9 +31,22 @@ export interface ViewState {
   showPercentiles: boolean;
   showHelp: boolean;
   quit: boolean;
+  /** Which keys are drawn. */
+  keys: KeySelection;
+  /** The key panel: open, its selected line, its filter and whether the filter is being typed. */
+  panel: { open: boolean; index: number; filter: string; typing: boolean };
+  showBreakdown: boolean;
+  /** Side histogram: off, of the cursor's column, or of everything in view. */
+  histogram: 'off' | 'column' | 'view';
+  /** The threshold line (--slo or `t`), in ns; null: none. */
+  sloNs: number | null;
+  /** Hide latency rows empty across the view. */
+  trimEmpty: boolean;
+  /** Set by `s`; the app writes the SVG and clears it. */
+  exportRequested: boolean;
 }
 
-export function initialViewState(opts: { colourScale: ColorScaleName; palette: PaletteName }): ViewState {
+export function initialViewState(opts: { colourScale: ColorScaleName; palette: PaletteName; sloNs?: number | null }): ViewState {
   return {
     pausedAtSeq: null,
     axisMode: null,
@@ -43,6 +58,13 @@ export function initialViewState(opts: { colourScale: ColorScaleName; palette: P
     showPercentiles: false,
     showHelp: false,
     quit: false,
+    keys: ALL_KEYS,
+    panel: { open: false, index: 0, filter: '', typing: false },
+    showBreakdown: false,
+    histogram: 'off',
+    sloNs: opts.sloNs ?? null,
+    trimEmpty: false,
+    exportRequested: false,
   };
 }
 
@@ -52,6 +74,12 @@ export interface ReduceContext {
   heatColumns: number;
   latencyRows: number;
   defaultAxisMode: AxisMode;
+  /** Oldest seq still held (history scrolling stops there). */
+  firstSeq?: number;
+  /** The key panel's lines now (filtered, sorted), for isolate/exclude. */
+  panelKeys?: readonly string[];
+  /** The cursor row's lower bound in ns, for `t`; null when unknown. */
+  cursorValueNs?: number | null;
 }
 
 function cycle<T>(list: readonly T[], current: T): T {
@@ -73,9 +101,77 @@ function moveCursor(s: ViewState, ctx: ReduceContext, dBack: number, dRow: numbe
   };
 }
 
+/** Paused view scrolled by delta columns (pausing first when live), within the retained ring. */
+function scroll(s: ViewState, ctx: ReduceContext, delta: number): ViewState {
+  const end = s.pausedAtSeq ?? ctx.newestSeq;
+  return { ...s, pausedAtSeq: scrollBy(end, delta, ctx.firstSeq ?? 0, ctx.newestSeq, ctx.heatColumns) };
+}
+
+/** ←/→: the cursor moves; paused without a cursor, or at the cursor's edge, the view scrolls. */
+function horizontal(s: ViewState, ctx: ReduceContext, dBack: number): ViewState {
+  if (s.pausedAtSeq === null) return moveCursor(s, ctx, dBack, 0);
+  const back = s.cursor?.back ?? -1;
+  const atEdge = s.cursor === null || (dBack > 0 && back >= ctx.heatColumns - 1) || (dBack < 0 && back <= 0);
+  return atEdge ? scroll(s, ctx, -dBack) : moveCursor(s, ctx, dBack, 0);
+}
+
+function panelKey(s: ViewState, ctx: ReduceContext): string | null {
+  const keys = ctx.panelKeys ?? [];
+  return keys.length > 0 ? keys[clamp(s.panel.index, 0, keys.length - 1)] : null;
+}
+
+function panelMove(s: ViewState, ctx: ReduceContext, d: number): ViewState {
+  const n = ctx.panelKeys?.length ?? 0;
+  return { ...s, panel: { ...s.panel, index: clamp(s.panel.index + d, 0, Math.max(0, n - 1)) } };
+}
+
+/** A key typed while the key panel's filter is being edited; true when it was consumed. */
+export function typeIntoFilter(s: ViewState, full: string): ViewState | null {
+  if (!s.panel.typing) return null;
+  if (full === 'enter' || full === 'return' || full === 'escape') return { ...s, panel: { ...s.panel, typing: false, filter: full === 'escape' ? '' : s.panel.filter } };
+  if (full === 'backspace') return { ...s, panel: { ...s.panel, filter: s.panel.filter.slice(0, -1), index: 0 } };
+  if ([...full].length === 1) return { ...s, panel: { ...s.panel, filter: s.panel.filter + full, index: 0 } };
+  return s;
+}
+
 /** Applies one named action. */
 export function reduce(s: ViewState, action: ActionName, ctx: ReduceContext): ViewState {
   switch (action) {
+    case 'pageBack':
+      return scroll(s, ctx, -ctx.heatColumns);
+    case 'pageForward':
+      return scroll(s, ctx, ctx.heatColumns);
+    case 'historyStart':
+      return scroll(s, ctx, -Infinity);
+    case 'historyEnd':
+      return { ...s, pausedAtSeq: null };
+    case 'toggleKeyPanel':
+      return { ...s, panel: { ...s.panel, open: !s.panel.open, typing: false } };
+    case 'isolateKey': {
+      const key = s.panel.open ? panelKey(s, ctx) : null;
+      return key === null ? s : { ...s, keys: toggleIsolated(s.keys, key) };
+    }
+    case 'excludeKey': {
+      const key = s.panel.open ? panelKey(s, ctx) : null;
+      return key === null ? s : { ...s, keys: toggleExcluded(s.keys, key) };
+    }
+    case 'allKeys':
+      return { ...s, keys: ALL_KEYS };
+    case 'filterKeys':
+      return { ...s, panel: { ...s.panel, open: true, typing: true, filter: '', index: 0 } };
+    case 'toggleBreakdown':
+      return s.showBreakdown ? { ...s, showBreakdown: false } : { ...moveCursor(s, ctx, 0, 0), showBreakdown: true };
+    case 'toggleHistogram':
+      return { ...s, histogram: s.histogram === 'off' ? 'column' : 'off' };
+    case 'histogramScope':
+      return { ...s, histogram: s.histogram === 'view' ? 'column' : 'view' };
+    case 'sloAtCursor':
+      if (s.sloNs !== null) return { ...s, sloNs: null };
+      return ctx.cursorValueNs == null ? s : { ...s, sloNs: ctx.cursorValueNs };
+    case 'toggleTrim':
+      return { ...s, trimEmpty: !s.trimEmpty };
+    case 'exportSvg':
+      return { ...s, exportRequested: true };
     case 'pause':
       return { ...s, pausedAtSeq: s.pausedAtSeq === null ? ctx.newestSeq : null };
     case 'zoomIn':
@@ -97,15 +193,18 @@ export function reduce(s: ViewState, action: ActionName, ctx: ReduceContext): Vi
     case 'cyclePalette':
       return { ...s, palette: cycle(PALETTES, s.palette) };
     case 'cursorLeft':
-      return moveCursor(s, ctx, 1, 0);
+      return horizontal(s, ctx, 1);
     case 'cursorRight':
-      return moveCursor(s, ctx, -1, 0);
+      return horizontal(s, ctx, -1);
     case 'cursorUp':
-      return moveCursor(s, ctx, 0, 1);
+      return s.panel.open ? panelMove(s, ctx, -1) : moveCursor(s, ctx, 0, 1);
     case 'cursorDown':
-      return moveCursor(s, ctx, 0, -1);
+      return s.panel.open ? panelMove(s, ctx, 1) : moveCursor(s, ctx, 0, -1);
     case 'cursorOff':
-      return s.showHelp ? { ...s, showHelp: false } : { ...s, cursor: null };
+      if (s.showHelp) return { ...s, showHelp: false };
+      if (s.showBreakdown) return { ...s, showBreakdown: false };
+      if (s.panel.open) return { ...s, panel: { ...s.panel, open: false } };
+      return { ...s, cursor: null };
     case 'togglePercentiles':
       return { ...s, showPercentiles: !s.showPercentiles };
     case 'toggleHelp':

@@ -122,7 +122,7 @@ test('the frame around the heat area shows unit labels, seconds ago, legend swat
   }
   assert.match(legend, /██94-100$/, 'the top step runs up to the largest count');
   // Status: interval, events in the newest column, its percentiles, lost events.
-  assert.match(statusLine(h), /^every 1s │ 103 events │ p50 [\d.]+µs p99 [\d.]+µs │ lost 0 +\? help$/);
+  assert.match(statusLine(h), /^every 1s │ 103 events │ p50 [\d.]+µs p99 [\d.]+µs │ 103 ev\/s │ lost 0 +\? help$/);
   assert.equal(await quit(h), 0);
 });
 
