@@ -7,6 +7,7 @@ import { BACKENDS, COLOR_SCALES, DEFAULT_HISTORY_COLUMNS, DEFAULT_INTERVAL_MS, P
 import { HeatError, usageError } from './errors';
 import type { Unit } from './model/snapshot';
 import { UNITS } from './model/snapshot';
+import { parseDuration } from './model/units';
 
 export const VERSION = '0.1.0';
 
@@ -96,6 +97,8 @@ export function buildProgram(): Command {
       return Number(v);
     }, 1)
     .option('--headless', 'no screen even on a terminal: run, record, print a summary')
+    .option('--slo <latency>', 'threshold line at this latency (e.g. 10ms); the status line shows the share above it', (v: string) => parseDuration(v))
+    .option('--export <file.svg>', 'when the run ends, write all of it as an SVG heatmap (works headless, e.g. with --replay)')
     .argument('[args...]', 'macro arguments for a D script ($1, $2, ...)')
     .addHelpText('after', EXAMPLES)
     .showSuggestionAfterError(true)
@@ -125,6 +128,8 @@ interface Opts {
   colorScale: ColorScaleName;
   seed: number;
   headless?: boolean;
+  slo?: number;
+  export?: string;
 }
 
 function sourceMode(o: Opts): SourceMode {
@@ -181,6 +186,8 @@ export function parseArgs(argv: readonly string[], io: { out: (s: string) => voi
     command: o.command ?? null,
     scriptArgs: program.args,
     headless: Boolean(o.headless) || !io.isTTY,
+    sloNs: o.slo ?? null,
+    exportFile: o.export ?? null,
   };
   if (o.printProgram) {
     if (source.kind !== 'script' && source.kind !== 'preset') throw usageError('print-program-without-program', '--print-program needs --script or --preset');
