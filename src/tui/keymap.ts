@@ -62,7 +62,7 @@ export const KEY_TABLE: readonly Binding[] = [
   { keys: ['pagedown'], label: 'PgDn', action: 'pageForward', help: 'scroll one screen forward in history' },
   { keys: ['home'], label: 'Home', action: 'historyStart', help: 'pause at the oldest retained column' },
   { keys: ['end'], label: 'End', action: 'historyEnd', help: 'back to the newest column' },
-  { keys: ['enter', 'return'], label: 'enter', action: 'toggleBreakdown', help: 'breakdown of the cursor cell: range, count, % of column, keys' },
+  { keys: ['enter'], label: 'enter', action: 'toggleBreakdown', help: 'breakdown of the cursor cell: range, count, % of column, keys' },
   { keys: ['k'], label: 'k', action: 'toggleKeyPanel', help: 'key panel: keys by events in view, count, share, p99' },
   { keys: ['i'], label: 'i', action: 'isolateKey', help: 'key panel: show only the selected key(s) (toggle, several allowed)' },
   { keys: ['x'], label: 'x', action: 'excludeKey', help: 'key panel: hide the selected key (toggle)' },

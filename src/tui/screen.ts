@@ -41,6 +41,8 @@ export class Screen {
   /** Per row, what writeText last put in blessed's buffer (a signature of the row's runs). */
   private rowSigs: string[] = [];
   private lastFrame: Frame | null = null;
+  /** The heat area of the last frame painted. */
+  private heatRect: Rect | null = null;
   private readonly output: NodeJS.WritableStream;
   /** Bytes written to the terminal since start (for the benchmark). */
   bytesWritten = 0;
@@ -77,6 +79,7 @@ export class Screen {
       this.rowPainters.clear();
       this.rowSigs = [];
       this.box = null;
+      this.heatRect = null;
     });
     this.screen.program.hideCursor();
   }
@@ -139,6 +142,11 @@ export class Screen {
     for (const run of frame.text) if (run.y >= 0 && run.y < rows) runsByRow[run.y].push(run);
     const inBox = (b: Rect | null, x: number, y: number) => b !== null && x >= b.x && x < b.x + b.width && y >= b.y && y < b.y + b.height;
     const boxMoved = !sameRect(this.box, box);
+    // Cells the heat painter drew that the heat area no longer covers (a panel opened): blessed
+    // believes them blank, so it must be told to draw whatever goes there now.
+    const heatRect: Rect = { x: heat.x, y: heat.y, width: heat.width, height: heat.height };
+    const heatShrunk = this.heatRect !== null && !sameRect(this.heatRect, heatRect) ? this.heatRect : null;
+    this.heatRect = heatRect;
     const attrs = new Int32Array(cols);
     const chars = new Array<string>(cols);
     const put = (x: number, text: string, attr: number) => {
@@ -175,7 +183,7 @@ export class Screen {
           continue;
         }
         // blessed believes painted cells are blank: make it draw every cell of a new box there.
-        if ((painted && boxMoved) || returned) {
+        if ((painted && boxMoved) || returned || (heatShrunk !== null && inBox(heatShrunk, x, y))) {
           olines[y][x] = [NEVER_DRAWN, ''];
           line.dirty = true;
         }

@@ -128,7 +128,9 @@ function panelMove(s: ViewState, ctx: ReduceContext, d: number): ViewState {
 /** A key typed while the key panel's filter is being edited; true when it was consumed. */
 export function typeIntoFilter(s: ViewState, full: string): ViewState | null {
   if (!s.panel.typing) return null;
-  if (full === 'enter' || full === 'return' || full === 'escape') return { ...s, panel: { ...s.panel, typing: false, filter: full === 'escape' ? '' : s.panel.filter } };
+  // blessed reports '\r' as 'return' and then again as 'enter': the second one ends the filter.
+  if (full === 'return') return s;
+  if (full === 'enter' || full === 'escape') return { ...s, panel: { ...s.panel, typing: false, filter: full === 'escape' ? '' : s.panel.filter } };
   if (full === 'backspace') return { ...s, panel: { ...s.panel, filter: s.panel.filter.slice(0, -1), index: 0 } };
   if ([...full].length === 1) return { ...s, panel: { ...s.panel, filter: s.panel.filter + full, index: 0 } };
   return s;
