@@ -128,6 +128,14 @@ const SCRIPT: Step[] = [
   { name: 'linear colour scale', push: 2, view: (v) => ({ ...v, colourScale: 'linear' }) },
   { name: 'counts grow: the saturation moves, old columns recolour', push: 4, snapshot: louder },
   { name: 'zoomed in', push: 3, view: (v) => ({ ...v, zoom: 2 }) },
+  { name: 'one key isolated', push: 3, view: (v) => ({ ...v, zoom: 1, keys: { mode: 'only', keys: ['futex'] } }) },
+  { name: 'a key excluded, threshold line on', push: 3, view: (v) => ({ ...v, keys: { mode: 'except', keys: ['read'] }, sloNs: 100_000 }) },
+  { name: 'key panel open while data arrives', push: 4, view: (v) => ({ ...v, panel: { ...v.panel, open: true, index: 2 } }) },
+  { name: 'side histogram beside the panel', push: 3, view: (v) => ({ ...v, histogram: 'view' }) },
+  { name: 'cell breakdown open', push: 3, view: (v, r) => ({ ...v, cursor: { back: 3, row: Math.floor(r / 3) }, showBreakdown: true }) },
+  { name: 'breakdown closed, % of column', push: 3, view: (v) => ({ ...v, showBreakdown: false, colourScale: 'column' }) },
+  { name: 'panels closed, all keys', push: 3, view: (v) => ({ ...v, cursor: null, panel: { ...v.panel, open: false }, histogram: 'off', keys: { mode: 'all', keys: [] }, sloNs: null }) },
+  { name: 'paused and scrolled back', push: 2, view: (v) => ({ ...v, pausedAtSeq: 120 }) },
 ];
 
 for (const depth of ['truecolor', '256', 'none'] as const) {
