@@ -2,7 +2,7 @@
 //! trace2heatmap: time across, latency up, a <title> tooltip per cell (time, range, count, % of
 //! column), axes with units and a legend. Pure: columns in, SVG text out; the app writes the file.
 
-import { buildAxis, collectShapes, fitWindow, placeSegments, rowCounts, segmentIndex, type AxisMode } from '../model/axis';
+import { buildAxis, collectShapes, fitWindow, placeSegments, rowCounts, rowOfValue, segmentIndex, type AxisMode } from '../model/axis';
 import type { Column } from '../model/heatmap';
 import { bucketTotal, selectedBuckets, type KeySelection } from '../model/key-selection';
 import type { Unit } from '../model/snapshot';
@@ -59,13 +59,13 @@ export function heatmapSvg(columns: ReadonlyArray<Column | undefined>, opts: Svg
   let max = 0;
   for (const c of counts) for (const v of c) max = Math.max(max, v);
   const n = Math.max(1, columns.length);
-  const cellW = Math.max(1, Math.min(12, Math.floor(1000 / n)));
+  const cellW = Math.max(1, Math.min(30, Math.floor(1000 / n)));
   const cellH = 8;
   const left = 80;
   const top = 60;
   const plotW = n * cellW;
   const plotH = rows * cellH;
-  const width = Math.max(left + plotW + 30, 640);
+  const width = Math.max(left + plotW + 90, 640);
   const height = top + plotH + 110;
   const out: string[] = [];
   out.push(`<?xml version="1.0" encoding="UTF-8" standalone="no"?>`);
@@ -81,9 +81,13 @@ export function heatmapSvg(columns: ReadonlyArray<Column | undefined>, opts: Svg
       const v = counts[x][r];
       if (!(v > 0)) continue;
       const row = axis.rows[r];
+      // One bucket drawn over several rows is one cell: one rectangle, one tooltip.
+      let r1 = r;
+      while (r1 + 1 < rows && axis.rows[r1 + 1].lo === row.lo && axis.rows[r1 + 1].hi === row.hi && counts[x][r1 + 1] === v) r1++;
       const pct = totals[x] > 0 ? (100 * v) / totals[x] : 0;
       const tip = `time ${timeText(opts.startedMs, col.t)}\nrange ${rangeText(row.lo, row.hi, opts.unit)}\ncount ${v.toLocaleString('en-US')}\n${pct.toFixed(1)}% of column`;
-      out.push(`<rect x="${left + x * cellW}" y="${top + plotH - (r + 1) * cellH}" width="${cellW}" height="${cellH}" fill="${colourFor(v, max)}"><title>${esc(tip)}</title></rect>`);
+      out.push(`<rect x="${left + x * cellW}" y="${top + plotH - (r1 + 1) * cellH}" width="${cellW}" height="${(r1 - r + 1) * cellH}" fill="${colourFor(v, max)}"><title>${esc(tip)}</title></rect>`);
+      r = r1;
     }
   });
   out.push(`</g>`);
@@ -97,7 +101,8 @@ export function heatmapSvg(columns: ReadonlyArray<Column | undefined>, opts: Svg
   }
   out.push(`<text x="16" y="${top + plotH / 2}" transform="rotate(-90 16 ${top + plotH / 2})" text-anchor="middle">latency${opts.unit ? '' : ' (raw values)'}</text>`);
   // X axis: about eight labels.
-  const every = Math.max(1, Math.ceil(n / 8));
+  // Labels at least 70 px apart, so wall-clock times never overlap.
+  const every = Math.max(1, Math.ceil(n / 8), Math.ceil(70 / cellW));
   for (let x = 0; x < columns.length; x += every) {
     const col = columns[x];
     if (!col) continue;
@@ -107,7 +112,7 @@ export function heatmapSvg(columns: ReadonlyArray<Column | undefined>, opts: Svg
   out.push(`<text x="${left + plotW / 2}" y="${top + plotH + 34}" text-anchor="middle">time (${opts.startedMs === null ? 'seconds since start' : 'UTC'}), ${opts.intervalMs} ms per column</text>`);
   if (opts.sloNs != null) {
     const t = thresholdInUnit(opts.sloNs, opts.unit);
-    const r = axis.rows.findIndex((row) => (row.lo ?? -Infinity) <= t && t < (row.hi ?? Infinity));
+    const r = rowOfValue(axis, t);
     if (r >= 0) {
       const y = top + plotH - r * cellH;
       out.push(`<line x1="${left}" y1="${y}" x2="${left + plotW}" y2="${y}" stroke="#0050ff" stroke-dasharray="4,3"/><text x="${left + plotW + 2}" y="${y + 4}" fill="#0050ff">SLO ${esc(formatValue(opts.sloNs, 'ns'))}</text>`);
