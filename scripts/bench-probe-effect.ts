@@ -1,26 +1,23 @@
 //! Probe-effect benchmark (issue 6 §1): what each tracer adds to every syscall on the machine.
-//! A C loop of getppid calls, built here with cc, timed bare and under each tracer, pinned to each
-//! CPU in turn with taskset; rounds alternate the tracers; medians. Needs root (skips otherwise).
-//!   node dist/scripts/bench-probe-effect.js [--rounds 5] [--cpus 0,1]
+//! A C loop of getppid calls, built here with cc, pinned to each CPU in turn with taskset. Every
+//! traced run sits between two bare runs on the same CPU (a paired unit), so slow drift on this
+//! shared machine cancels; units with other tracing around them or bare runs that disagree are
+//! retried. bench-probe-stats.ts turns the units into figures with their spread and flags.
+//!   node dist/scripts/bench-probe-effect.js [--rounds 7] [--cpus 0,1] [--only native,idiomatic]
 //! scripts/bench.ts calls runProbeEffectBench() and prints the table with the other benchmarks.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fillProbeTable, formatResultTable, probeTable, type ResultTable } from './bench-probe-report';
+import { DRIFT_LIMIT, type PairedUnit, type RunFigures } from './bench-probe-stats';
 import { otherTracers, tracers, type Tracer } from './bench-probe-tracers';
 
-/** One benchmark's result, ready to print. */
-export interface ResultTable {
-  title: string;
-  columns: string[];
-  rows: string[][];
-  /** What the figures mean, what was skipped and why, the machine and the command. */
-  notes: string[];
-}
+export { formatResultTable, type ResultTable };
 
 export interface ProbeEffectOptions {
-  /** Runs per tracer and CPU; the median is reported (at least 5 for the README). */
+  /** Paired units per tracer and CPU (at least 5 for the README; default 7). */
   rounds?: number;
   /** CPUs to pin the workload to, in turn (default: every online CPU). */
   cpus?: number[];
@@ -30,37 +27,51 @@ export interface ProbeEffectOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * Times its loop in CHUNKS pieces and prints the median piece's wall and CPU ns per call: a
+ * piece interrupted by another process (this VM is shared) does not move the median. CPU time
+ * is the thread's own (CLOCK_THREAD_CPUTIME_ID): it includes what in-kernel tracers add to each
+ * syscall, not the time other processes hold the CPU.
+ */
 const WORKLOAD_C = `#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/syscall.h>
+#define CHUNKS 20
 static double ns(struct timespec t) { return t.tv_sec * 1e9 + t.tv_nsec; }
+static int cmp(const void *a, const void *b) { double x = *(const double *)a, y = *(const double *)b; return (x > y) - (x < y); }
 int main(int argc, char **argv) {
-  long n = argc > 1 ? atol(argv[1]) : 2000000;
-  struct timespec a, b, ca, cb;
-  clock_gettime(CLOCK_MONOTONIC, &a);
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ca);
-  for (long i = 0; i < n; i++) syscall(SYS_getppid);
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cb);
-  clock_gettime(CLOCK_MONOTONIC, &b);
-  printf("%.3f %.3f\\n", (ns(b) - ns(a)) / n, (ns(cb) - ns(ca)) / n);
+  long n = argc > 1 ? atol(argv[1]) : 2000000, per = n / CHUNKS > 0 ? n / CHUNKS : 1;
+  double wall[CHUNKS], cpu[CHUNKS];
+  for (int c = 0; c < CHUNKS; c++) {
+    struct timespec a, b, ca, cb;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ca);
+    for (long i = 0; i < per; i++) syscall(SYS_getppid);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cb);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    wall[c] = (ns(b) - ns(a)) / per;
+    cpu[c] = (ns(cb) - ns(ca)) / per;
+  }
+  qsort(wall, CHUNKS, sizeof wall[0], cmp);
+  qsort(cpu, CHUNKS, sizeof cpu[0], cmp);
+  printf("%.3f %.3f\\n", (wall[CHUNKS / 2 - 1] + wall[CHUNKS / 2]) / 2, (cpu[CHUNKS / 2 - 1] + cpu[CHUNKS / 2]) / 2);
   return 0;
 }
 `;
 
-/** Where the idiomatic bpftrace program's cost is the yardstick for the native engine's goal. */
-const YARDSTICK = 'bpftrace idiomatic';
-const NATIVE = 'native eBPF (syscall preset)';
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
+/** Bare runs: enough calls that a run lasts about half a second. */
+const BARE_CALLS = 2_000_000;
+/** Tries per unit when other tracing shows up or its bare runs disagree. */
+const ATTEMPTS = 3;
+/** Waiting for someone else's tracing to end: per wait, and over the whole run. */
+const QUIET_WAIT_MS = 180_000;
+const QUIET_BUDGET_MS = 900_000;
+const QUIET_POLL_MS = 5000;
 
 function onlineCpus(): number[] {
-  const n = os.cpus().length;
-  return Array.from({ length: n }, (_, i) => i);
+  return Array.from({ length: os.cpus().length }, (_, i) => i);
 }
 
 /** Builds the workload with the system compiler into a temp dir. */
@@ -73,141 +84,108 @@ function buildWorkload(dir: string): string {
 }
 
 /** One timed run: wall and CPU ns per getppid, as the workload measured its own loop. */
-function runOnce(bin: string, tracer: Tracer, cpu: number): { wall: number; cpu: number } {
-  const argv = ['taskset', '-c', String(cpu), bin, String(tracer.iterations)];
-  const full = tracer.wrap ? tracer.wrap(argv) : argv;
+function runOnce(bin: string, cpu: number, calls: number, wrap?: (argv: string[]) => string[]): RunFigures {
+  const argv = ['taskset', '-c', String(cpu), bin, String(calls)];
+  const full = wrap ? wrap(argv) : argv;
   const out = execFileSync(full[0], full.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
   const [wall, cpuNs] = (out.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
-  if (!Number.isFinite(wall) || !Number.isFinite(cpuNs)) throw new Error(`the workload printed ${JSON.stringify(out)} under ${tracer.name}`);
+  if (!Number.isFinite(wall) || !Number.isFinite(cpuNs)) throw new Error(`the workload printed ${JSON.stringify(out)}`);
   return { wall, cpu: cpuNs };
 }
 
-/** Waits (up to QUIET_WAIT_MS) until no one else's tracing is active; returns what is left. */
-async function quiet(log: (line: string) => void): Promise<string[]> {
-  const deadline = Date.now() + QUIET_WAIT_MS;
+/** Waits until no one else's tracing is active, within the run's waiting budget; returns what is left. */
+async function quiet(budget: { ms: number }, log: (line: string) => void): Promise<string[]> {
+  const t0 = Date.now();
+  const deadline = t0 + Math.min(QUIET_WAIT_MS, budget.ms);
   let others = otherTracers();
   if (others.length > 0) log(`waiting for other tracing to end: ${others.join(', ')}`);
   while (others.length > 0 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 1000));
+    // Not every second: listing hundreds of someone else's programs costs CPU on a shared machine.
+    await new Promise((r) => setTimeout(r, QUIET_POLL_MS));
     others = otherTracers();
   }
+  budget.ms = Math.max(0, budget.ms - (Date.now() - t0));
   return others;
 }
 
-const QUIET_WAIT_MS = 180_000;
+interface RunState {
+  bin: string;
+  cpus: number[];
+  budget: { ms: number };
+  log: (line: string) => void;
+  retries: string[];
+}
 
-const fmt = (x: number, digits = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+/**
+ * One paired unit per CPU for a tracer: bare runs on every CPU, the tracer started, a warm-up,
+ * traced runs on every CPU, the tracer stopped, bare runs again. Retried (up to ATTEMPTS) when
+ * other tracing was seen or a CPU's two bare runs differ by more than DRIFT_LIMIT of CPU time;
+ * the last attempt is kept either way, and summarize() flags it.
+ */
+async function measureUnits(t: Tracer, round: number, s: RunState): Promise<PairedUnit[]> {
+  let units: PairedUnit[] = [];
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const disturbed = new Set(await quiet(s.budget, s.log));
+    const before = s.cpus.map((cpu) => runOnce(s.bin, cpu, BARE_CALLS));
+    const running = t.start ? await t.start() : null;
+    let traced: RunFigures[];
+    try {
+      runOnce(s.bin, s.cpus[0], Math.min(t.iterations, 200_000), t.wrap); // warm-up, not counted
+      traced = s.cpus.map((cpu) => runOnce(s.bin, cpu, t.iterations, t.wrap));
+      for (const o of otherTracers(running?.pids ?? [])) disturbed.add(o);
+    } finally {
+      await running?.stop();
+    }
+    // Our own programs go with our tracer's process; wait for them too.
+    for (const o of await quiet(s.budget, s.log)) disturbed.add(o);
+    const after = s.cpus.map((cpu) => runOnce(s.bin, cpu, BARE_CALLS));
+    for (const o of otherTracers()) disturbed.add(o);
+    units = s.cpus.map((cpu, i) => ({ tracer: t.name, cpu, round, bareBefore: before[i], traced: traced[i], bareAfter: after[i], disturbedBy: [...disturbed] }));
+    const drift = units.map((u) => Math.abs(u.bareBefore.cpu - u.bareAfter.cpu) / Math.min(u.bareBefore.cpu, u.bareAfter.cpu));
+    const why = disturbed.size > 0 ? `other tracing (${[...disturbed].join(', ')})` : drift.some((d) => d > DRIFT_LIMIT) ? `bare runs ${drift.map((d) => `${(100 * d).toFixed(0)}%`).join('/')} apart` : '';
+    if (!why) break;
+    s.retries.push(`round ${round} ${t.name}, try ${attempt}: ${why}`);
+    s.log(`round ${round}: ${t.name}: ${why}${attempt < ATTEMPTS ? ', again' : ', kept (flagged)'}`);
+  }
+  return units;
+}
 
 /** Runs the benchmark; a table with only notes when it cannot run here (not root, no cc). */
 export async function runProbeEffectBench(opts: ProbeEffectOptions = {}): Promise<ResultTable> {
-  const rounds = opts.rounds ?? 5;
+  const rounds = opts.rounds ?? 7;
   const cpus = opts.cpus ?? onlineCpus();
   const log = opts.log ?? (() => {});
-  const table: ResultTable = {
-    title: 'Probe effect: getppid() loop, ns per syscall (median of runs pinned to each CPU)',
-    columns: ['tracer', 'CPU', 'calls/run', 'ns/syscall', 'added ns', 'x bare', 'added vs idiomatic bpftrace', 'CPU-time ns/syscall'],
-    rows: [],
-    notes: [],
-  };
+  const table = probeTable();
   if (process.getuid?.() !== 0) {
     table.notes.push('skipped: needs root (tracers attach kernel probes)');
     return table;
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heat-bench-probe-'));
   try {
-    const bin = buildWorkload(dir);
     const chosen: Tracer[] = [];
     for (const t of tracers()) {
-      if (opts.only && t.name !== 'bare' && !opts.only.some((o) => t.name.includes(o))) continue;
+      if (t.name === 'bare' || (opts.only && !opts.only.some((o) => t.name.includes(o)))) continue;
       const why = t.skipReason();
       if (why) table.notes.push(`${t.name}: skipped: ${why}`);
       else chosen.push(t);
     }
-    const samples = new Map<string, number[]>();
-    const cpuSamples = new Map<string, number[]>();
-    const disturbed: string[] = [];
+    const s: RunState = { bin: buildWorkload(dir), cpus, budget: { ms: QUIET_BUDGET_MS }, log, retries: [] };
+    const units: PairedUnit[] = [];
+    const loads: number[] = [];
     for (let round = 1; round <= rounds; round++) {
-      const others = await quiet(log);
-      if (others.length > 0) disturbed.push(`round ${round}: ${others.join(', ')}`);
-      for (const t of chosen) {
+      // Rotate the order so no tracer always runs first (or right after a heavy one).
+      for (let k = 0; k < chosen.length; k++) {
+        const t = chosen[(k + round - 1) % chosen.length];
         log(`round ${round}/${rounds}: ${t.name}`);
-        const running = t.start ? await t.start() : null;
-        try {
-          runOnce(bin, { ...t, iterations: Math.min(t.iterations, 200_000) }, cpus[0]); // warm-up, not counted
-          for (const cpu of cpus) {
-            const key = `${t.name}|${cpu}`;
-            const r = runOnce(bin, t, cpu);
-            samples.set(key, [...(samples.get(key) ?? []), r.wall]);
-            cpuSamples.set(key, [...(cpuSamples.get(key) ?? []), r.cpu]);
-          }
-        } finally {
-          await running?.stop();
-        }
+        loads.push(os.loadavg()[0]);
+        units.push(...(await measureUnits(t, round, s)));
       }
     }
-    fillRows(table, chosen, cpus, samples, cpuSamples);
-    if (disturbed.length > 0) table.notes.push(`UNRELIABLE: other tracing was active (it slows every syscall, bare runs too): ${disturbed.join('; ')}`);
-    table.notes.push(...machineNotes(rounds, cpus));
+    fillProbeTable(table, chosen, units, { rounds, cpus, bareCalls: BARE_CALLS, attempts: ATTEMPTS, loads, retries: s.retries });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   return table;
-}
-
-function fillRows(table: ResultTable, chosen: Tracer[], cpus: number[], samples: Map<string, number[]>, cpuSamples: Map<string, number[]>): void {
-  const med = (name: string, cpu: number): number | undefined => {
-    const xs = samples.get(`${name}|${cpu}`);
-    return xs ? median(xs) : undefined;
-  };
-  for (const t of chosen) {
-    for (const cpu of cpus) {
-      const ns = med(t.name, cpu)!;
-      const bare = med('bare', cpu)!;
-      const yard = med(YARDSTICK, cpu);
-      const added = ns - bare;
-      const vsYard = t.name === 'bare' || yard === undefined ? '' : `${fmt((100 * added) / (yard - bare))}%`;
-      const cpuNs = median(cpuSamples.get(`${t.name}|${cpu}`) ?? [NaN]);
-      table.rows.push([t.name, String(cpu), fmt(t.iterations), fmt(ns, 1), t.name === 'bare' ? '' : fmt(added), `${fmt(ns / bare, 2)}x`, vsYard, fmt(cpuNs, 1)]);
-    }
-  }
-  const cpuMed = (name: string, cpu: number): number | undefined => {
-    const xs = cpuSamples.get(`${name}|${cpu}`);
-    return xs ? median(xs) : undefined;
-  };
-  for (const cpu of cpus) {
-    for (const [what, get] of [['wall', med], ['CPU-time', cpuMed]] as const) {
-      const bare = get('bare', cpu);
-      const native = get(NATIVE, cpu);
-      const yard = get(YARDSTICK, cpu);
-      if (bare === undefined || native === undefined || yard === undefined) continue;
-      const share = (native - bare) / (yard - bare);
-      table.notes.push(
-        `CPU ${cpu} (${what}): the native engine adds ${fmt(native - bare)} ns per syscall, ${fmt(100 * share)}% of idiomatic bpftrace's ${fmt(yard - bare)} ns: ` +
-          `goal (at most 50%) ${share <= 0.5 ? 'met' : 'NOT met'}`,
-      );
-    }
-  }
-}
-
-function machineNotes(rounds: number, cpus: number[]): string[] {
-  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  return [
-    `${rounds} rounds; each round starts every tracer in turn and runs the workload pinned to CPU ${cpus.join(', then ')}; a warm-up run per tracer is not counted`,
-    'tracers trace system-wide (no -p): the workload times its own loop (clock_gettime around it); ns/syscall is wall time',
-    "CPU-time ns/syscall is the workload's own CPU time per call: in-kernel tracers show their cost there too, and it does not grow when other load takes the CPU away; ptrace tracers (strace, perf trace's waits) do their work outside it",
-    `machine: ${cpu}, ${os.cpus().length} CPUs, Linux ${os.release()}, node ${process.version}`,
-    'command: node dist/scripts/bench-probe-effect.js',
-  ];
-}
-
-/** The table as aligned text, notes below it. */
-export function formatResultTable(t: ResultTable): string {
-  const widths = t.columns.map((c, i) => Math.max(c.length, ...t.rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
-  const out = [t.title, '', line(t.columns), widths.map((w) => '-'.repeat(w)).join('  ')];
-  for (const r of t.rows) out.push(line(r));
-  if (t.notes.length > 0) out.push('', ...t.notes.map((n) => `- ${n}`));
-  return out.join('\n');
 }
 
 function parseArgs(argv: string[]): ProbeEffectOptions {

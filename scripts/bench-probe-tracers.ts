@@ -9,6 +9,8 @@ import { presetDir } from '../src/sources/presets';
 
 /** A tracer running beside the workload; stop() ends it and resolves when it is gone. */
 export interface Running {
+  /** Its processes: their BPF programs are ours, not someone else's tracing. */
+  pids: number[];
   stop(): Promise<void>;
 }
 
@@ -79,7 +81,7 @@ function bpftraceTracer(name: string, program: () => string): Tracer {
       const child = spawn('bpftrace', ['-e', `${program()}\nBEGIN { printf("${READY}\\n"); }\n`], { stdio: ['ignore', 'pipe', 'pipe'] });
       child.stdout.resume();
       await waitFor(child, READY, name);
-      return { stop: () => ending(child, 'SIGINT') };
+      return { pids: [child.pid!], stop: () => ending(child, 'SIGINT') };
     },
   };
 }
@@ -88,31 +90,63 @@ const TRACING_PROG_TYPES = new Set(['tracepoint', 'raw_tracepoint', 'raw_tracepo
 const TRACER_COMMANDS = new Set(['bpftrace', 'strace', 'perf', 'ltrace', 'sysdig']);
 
 /**
- * Tracing that someone else left running (another user's bpftrace, a test): it slows every
- * syscall on the machine, "bare" runs included. Tracing BPF programs (from bpftool, when
- * installed) and tracer processes, by name. Call it when none of the bench's own tracers run.
+ * Tracing that someone else left running (another user's bpftrace, a libdtrace run, a test): it
+ * slows every syscall on the machine, "bare" runs included. Tracing BPF programs (from bpftool,
+ * when installed; grouped by the process holding them) and tracer processes by name, except the
+ * bench's own tracer (`ownPids`, whose programs are found through /proc/PID/fdinfo).
  */
-export function otherTracers(): string[] {
-  const found: string[] = [];
-  const res = spawnSync('bpftool', ['prog', 'show', '--json'], { encoding: 'utf8' });
+export function otherTracers(ownPids: readonly number[] = []): string[] {
+  const own = new Set(ownPids.flatMap(progIdsOf));
+  const progs: Array<{ id: number; type: string }> = [];
+  const res = spawnSync('bpftool', ['prog', 'show', '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (res.status === 0) {
     try {
-      for (const p of JSON.parse(res.stdout) as Array<{ id: number; type: string; name?: string }>) {
-        if (TRACING_PROG_TYPES.has(p.type)) found.push(`BPF ${p.type} program ${p.name ?? p.id}`);
-      }
+      for (const p of JSON.parse(res.stdout) as Array<{ id: number; type: string }>) if (TRACING_PROG_TYPES.has(p.type) && !own.has(p.id)) progs.push(p);
     } catch {
       // an unexpected format: rely on the process names below
     }
   }
-  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const comm = fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-      if (TRACER_COMMANDS.has(comm)) found.push(`${comm} (pid ${pid})`);
-    } catch {
-      // gone meanwhile
+  const found: string[] = [];
+  const pids = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  const unowned = new Set(progs.map((p) => p.id));
+  if (unowned.size > 0) {
+    for (const pid of pids) {
+      const ids = progIdsOf(Number(pid)).filter((id) => unowned.delete(id));
+      if (ids.length > 0) found.push(`${ids.length} BPF tracing programs held by ${commOf(pid)} (pid ${pid})`);
     }
+    if (unowned.size > 0) found.push(`${unowned.size} BPF tracing programs (${[...new Set(progs.filter((p) => unowned.has(p.id)).map((p) => p.type))].join(', ')}) held by no process (pinned?)`);
+  }
+  for (const pid of pids) {
+    const comm = commOf(pid);
+    if (TRACER_COMMANDS.has(comm) && !ownPids.includes(Number(pid)) && !found.some((f) => f.endsWith(`(pid ${pid})`))) found.push(`${comm} (pid ${pid})`);
   }
   return found;
+}
+
+function commOf(pid: string): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '?'; // gone meanwhile
+  }
+}
+
+/** BPF program ids a process holds (program and link fds both name theirs in fdinfo). */
+function progIdsOf(pid: number): number[] {
+  const ids: number[] = [];
+  try {
+    for (const fd of fs.readdirSync(`/proc/${pid}/fdinfo`)) {
+      try {
+        const m = /^prog_id:\s+(\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'));
+        if (m) ids.push(Number(m[1]));
+      } catch {
+        // closed meanwhile
+      }
+    }
+  } catch {
+    // gone, or not ours to read
+  }
+  return ids;
 }
 
 /** Every tracer, in the order the table shows them. */
@@ -135,7 +169,7 @@ export function tracers(): Tracer[] {
           s.start(() => {}).then(() => console.log('${READY}'), (e) => { console.error(e.message); process.exit(1); });`;
         const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
         await waitFor(child, READY, 'the native eBPF engine');
-        return { stop: () => ending(child, 'SIGTERM') };
+        return { pids: [child.pid!], stop: () => ending(child, 'SIGTERM') };
       },
     },
     bpftraceTracer('bpftrace syscall preset', () => fs.readFileSync(path.join(presetDir(), 'syscall.bt'), 'utf8').replace(/^#!.*\n/, '')),

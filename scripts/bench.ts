@@ -24,6 +24,7 @@ interface Options {
 interface ResultTable {
   title: string;
   columns: string[];
+  numeric?: boolean[];
   rows: string[][];
   notes: string[];
 }
@@ -46,10 +47,11 @@ function parseArgs(argv: string[]): Options {
 const fmt = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const bytesText = (b: number) => (b >= 1024 ? `${fmt(b / 1024, 1)} KiB` : `${fmt(b)} B`);
 
-/** A Markdown table; columns from `numericFrom` on are right-aligned. */
-function table(columns: string[], rows: string[][], numericFrom = columns.length - 1): string {
+/** A Markdown table; columns from `numericFrom` on are right-aligned, or those `numeric` says. */
+function table(columns: string[], rows: string[][], numericFrom: number | boolean[] = columns.length - 1): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  return [line(columns), line(columns.map((_, i) => (i < numericFrom ? '---' : '---:'))), ...rows.map(line)].join('\n');
+  const right = (i: number) => (Array.isArray(numericFrom) ? numericFrom[i] : i >= numericFrom);
+  return [line(columns), line(columns.map((_, i) => (right(i) ? '---:' : '---'))), ...rows.map(line)].join('\n');
 }
 
 function machine(): string {
@@ -100,7 +102,7 @@ async function probeSection(): Promise<string> {
   const mod = require(file) as { runProbeEffectBench?: (o: { log?: (l: string) => void }) => Promise<ResultTable> };
   if (typeof mod.runProbeEffectBench !== 'function') return '### Probe effect\n\nskipped: bench-probe-effect.js exports no runProbeEffectBench';
   const t = await mod.runProbeEffectBench({ log: (l) => process.stderr.write(`probe: ${l}\n`) });
-  return [`### ${t.title}`, '', t.rows.length > 0 ? table(t.columns, t.rows) : '', '', ...t.notes.map((n) => `- ${n}`)].join('\n');
+  return [`### ${t.title}`, '', t.rows.length > 0 ? table(t.columns, t.rows, t.numeric ?? 2) : '', '', ...t.notes.map((n) => `- ${n}`)].join('\n');
 }
 
 async function main(): Promise<void> {
