@@ -217,7 +217,7 @@ export function statusLine(p: Picture, model: Heatmap, view: ViewState, ctx: Ren
   const runs: TextRun[] = [];
   let line = readout ?? parts.join(' │ ');
   let style = view.pausedAtSeq !== null ? WARN : TEXT;
-  if (ctx.message && !readout) {
+  if (ctx.message) {
     line = `${ctx.message} │ ${line}`;
     style = ctx.messageIsError ? ERROR : WARN;
   }

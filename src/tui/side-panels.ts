@@ -84,7 +84,8 @@ export function histogramRuns(rowTotals: Float64Array, perScreenRow: number, lab
   }
   let max = 0;
   for (const v of sums) max = Math.max(max, v);
-  const runs: TextRun[] = [{ x, y: y - 1 >= 0 ? y - 1 : y, text: fit(label, width), style: HIDDEN }];
+  // The label goes under the bars, on the x-axis row, which is free beside the heat area.
+  const runs: TextRun[] = [{ x, y: y + height, text: fit(label, width), style: HIDDEN }];
   const room = width - 1;
   for (let sy = 0; sy < height; sy++) {
     const eighths = max > 0 ? Math.round((sums[sy] / max) * room * 8) : 0;
