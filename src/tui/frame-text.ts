@@ -40,6 +40,13 @@ export interface Picture {
   newestSeq: number;
   /** When the data starts (epoch ms), for wall-clock labels when scrolled back; null: unknown. */
   startedMs: number | null;
+  /** Trimmed view: drawn row → axis row (counts are on drawn rows); null when not trimmed. */
+  rowMap: Int32Array | null;
+}
+
+/** The axis row a drawn row shows. */
+export function axisRowOf(p: Picture, drawn: number): number {
+  return p.rowMap ? p.rowMap[Math.min(drawn, p.rowMap.length - 1)] : drawn;
 }
 
 /** Whether the view is scrolled back from the newest column (and wall-clock times are known). */
@@ -103,9 +110,11 @@ export function yLabels(p: Picture, ctx: RenderContext): TextRun[] {
   for (let sy = p.layout.height - 1; sy >= 0; sy -= 2) {
     const lower = p.layout.latencyRows - perScreenRow - perScreenRow * sy;
     const r = Math.max(0, lower);
-    const row = p.axis.rows[r];
+    const ar = axisRowOf(p, r);
+    const row = p.axis.rows[ar];
     if (!row) continue;
-    const text = row.lo === null ? `<${formatValue(row.hi ?? 0, p.unit)}` : formatValue(labelValue(p.axis, r), p.unit);
+    // Trimmed, a label is the lower bound of the bucket it sits on: the axis is no longer a scale.
+    const text = row.lo === null ? `<${formatValue(row.hi ?? 0, p.unit)}` : formatValue(p.rowMap ? row.lo : labelValue(p.axis, ar), p.unit);
     out.push({ x: 0, y: p.layout.y + sy, text: text.slice(0, LABEL_WIDTH - 1).padStart(LABEL_WIDTH - 1) + ' ', style: DIM });
   }
   return out;
@@ -179,7 +188,7 @@ export function cursorReadout(p: Picture, view: ViewState, newestT: number): str
   if (!view.cursor) return null;
   const x = p.layout.width - 1 - view.cursor.back;
   const col = p.columns[x];
-  const row = p.axis.rows[Math.min(view.cursor.row, p.axis.rows.length - 1)];
+  const row = p.axis.rows[axisRowOf(p, Math.min(view.cursor.row, p.axis.rows.length - 1))];
   if (!col || !row) return `cursor: no data at this column`;
   const n = p.counts[x][Math.min(view.cursor.row, p.axis.rows.length - 1)];
   const share = p.totals[x] > 0 ? (100 * n) / p.totals[x] : 0;

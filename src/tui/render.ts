@@ -15,7 +15,8 @@ import { thresholdInUnit } from '../model/threshold';
 import type { ColourDepth } from './palette';
 import { STEPS_FOR_DEPTH, glyphFor, rampForDepth } from './palette';
 import { BLANK_CELL, DEFAULT_COLOUR, type Colour, type Frame, type HeatCell, type TextRun } from './frame';
-import { DIM, LABEL_WIDTH, TITLE, WARN, columnWhen, legend, markerRow, rgb, statusLine, xAxis, yLabels, type Picture } from './frame-text';
+import { DIM, LABEL_WIDTH, TITLE, WARN, axisRowOf, columnWhen, legend, markerRow, rgb, statusLine, xAxis, yLabels, type Picture } from './frame-text';
+import { drawnRowOf, remapCounts, trimmedRowMap } from '../model/row-trim';
 import { breakdownLines, filteredKeys, histogramRuns, keyPanelRuns, sideColumns } from './side-panels';
 import { FOOTER_HINTS, helpLines } from './keymap';
 import { ShapeTally, nearestRankInPlace } from './shape-tally';
@@ -173,7 +174,7 @@ export class Renderer {
     }
     const axis = this.axisFor(view.axisMode ?? defaultAxisMode(model.kind), view.zoom, layout.latencyRows);
     const empty = new Float64Array(layout.latencyRows);
-    const counts = entries.map((e) => {
+    const axisCounts = entries.map((e) => {
       if (!e) return empty;
       if (e.countsAxis !== axis.id || e.counts === null) {
         e.counts = rowCounts(axis.axis, e.sel, axis.index);
@@ -181,12 +182,15 @@ export class Renderer {
       }
       return e.counts;
     });
+    const rowMap = view.trimEmpty ? trimmedRowMap(axisCounts, layout.latencyRows) : null;
+    this.rowMap = rowMap;
+    const counts = rowMap ? axisCounts.map((c) => remapCounts(c, rowMap)) : axisCounts;
     const scale = this.scaleFor(view, ctx, counts);
     const unit = ctx.unit ?? model.unit;
     const p: Picture = {
       layout, columns, endSeq, axis: axis.axis, counts, scale: scale.scale, unit,
       selected: entries.map((e) => e?.sel), totals: entries.map((e) => e?.selTotal ?? 0),
-      newestSeq: model.totalPushed - 1, startedMs: ctx.startedMs ?? null,
+      newestSeq: model.totalPushed - 1, startedMs: ctx.startedMs ?? null, rowMap,
     };
     const newestT = model.newest()?.t ?? 0;
     const agg = model.aggregation ? ` @${model.aggregation}` : '';
@@ -213,17 +217,21 @@ export class Renderer {
       text,
       help: box?.lines ?? null,
       helpTitle: box?.title,
-      layoutKey: `${ctx.cols}x${ctx.rows}|${ctx.depth}|${view.palette}|axis ${axis.id}|scale ${scale.id}|keys ${selId}|slo ${view.sloNs}|side ${side.panel},${side.histogram}`,
+      layoutKey: `${ctx.cols}x${ctx.rows}|${ctx.depth}|${view.palette}|axis ${axis.id}|scale ${scale.id}|keys ${selId}|slo ${view.sloNs}|side ${side.panel},${side.histogram}|trim ${rowMap ? rowMap.join(',') : '-'}`,
     };
   }
 
   /** The lower bound of the cursor's latency row in ns, on the last frame's axis (for `t`). */
   cursorValueNs(view: ViewState, unit: Unit | null): number | null {
-    const row = view.cursor && this.axis ? this.axis.axis.rows[Math.min(view.cursor.row, this.axis.axis.rows.length - 1)] : undefined;
+    const drawn = view.cursor ? Math.min(view.cursor.row, (this.axis?.axis.rows.length ?? 1) - 1) : 0;
+    const row = view.cursor && this.axis ? this.axis.axis.rows[this.rowMap ? this.rowMap[drawn] : drawn] : undefined;
     const v = row ? row.lo ?? row.hi : null;
     if (v === null || v === undefined) return null;
     return thresholdInUnit(1, unit) === 0 ? null : v / thresholdInUnit(1, unit);
   }
+
+  /** The last frame's trimmed rows (drawn row → axis row), or null. */
+  private rowMap: Int32Array | null = null;
 
   /** The key panel's lines in the last frame (filtered, sorted): what isolate/exclude act on. */
   panelKeys: string[] = [];
@@ -258,7 +266,7 @@ export class Renderer {
     const x = p.layout.width - 1 - view.cursor.back;
     const col = p.columns[x];
     if (!col) return { title: 'cell', lines: ['no data in this column'] };
-    const cell = cellBreakdown(col, p.axis, this.axis!.index, Math.min(view.cursor.row, p.axis.rows.length - 1), view.keys);
+    const cell = cellBreakdown(col, p.axis, this.axis!.index, axisRowOf(p, Math.min(view.cursor.row, p.axis.rows.length - 1)), view.keys);
     if (!cell) return null;
     return { title: 'cell', lines: breakdownLines(cell, p.unit, columnWhen(p, col, newestT), Math.max(1, p.layout.height - 8)) };
   }
@@ -329,8 +337,9 @@ export class Renderer {
     const steps = stepsForDepth(ctx.depth);
     const ramp = none ? [] : rampForDepth(view.palette, ctx.depth, steps).map(rgb);
     const scale = p.scale;
-    const sloRow = view.sloNs === null ? -1 : markerRow(p.axis, thresholdInUnit(view.sloNs, p.unit));
-    const key = `${this.axis!.id}|${this.scale!.id}|${view.palette}|${ctx.depth}|${view.showPercentiles}|${height}|${selectionId(view.keys)}|${sloRow}`;
+    const toDrawn = (r: number) => (r < 0 || !p.rowMap ? r : drawnRowOf(p.rowMap, r));
+    const sloRow = view.sloNs === null ? -1 : toDrawn(markerRow(p.axis, thresholdInUnit(view.sloNs, p.unit)));
+    const key = `${this.axis!.id}|${this.scale!.id}|${view.palette}|${ctx.depth}|${view.showPercentiles}|${height}|${selectionId(view.keys)}|${sloRow}|${p.rowMap ? p.rowMap.join(',') : '-'}`;
     const blankColumn = sloRow >= 0 ? columnCells(new Float64Array(latencyRows), () => DEFAULT_COLOUR, () => ' ', height, none, new Map([[sloRow, SLO_COLOUR]])) : new Array<HeatCell>(height).fill(BLANK_CELL);
     const cursorX = view.cursor ? width - 1 - view.cursor.back : -1;
     const columnsCells = entries.map((e, x) => {
@@ -344,7 +353,7 @@ export class Renderer {
       if (view.showPercentiles && total > 0) {
         [50, 90, 99].forEach((pct, i) => {
           const v = percentile(e.sel, pct);
-          const r = v === null ? -1 : markerRow(p.axis, v);
+          const r = v === null ? -1 : toDrawn(markerRow(p.axis, v));
           if (r >= 0) over.set(r, MARKERS[i]);
         });
       }

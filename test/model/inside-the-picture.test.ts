@@ -83,3 +83,18 @@ test('history scrolling stays within the retained ring', () => {
   // Fewer columns held than fit: no scrolling back at all.
   assert.deepEqual(scrollBounds(0, 30, 80), { min: 30, max: 30 });
 });
+
+test('trimming keeps only rows with events anywhere in view, stretched, and maps markers to them', async () => {
+  const { trimmedRowMap, remapCounts, drawnRowOf } = await import('../../src/model/row-trim');
+  const a = Float64Array.from([0, 5, 0, 0, 0, 0, 2, 0]);
+  const c = Float64Array.from([0, 1, 0, 0, 0, 0, 0, 3]);
+  const map = trimmedRowMap([a, c], 8)!;
+  // Kept rows 1, 6, 7: each drawn over 8 / 3 rows.
+  assert.deepEqual([...map], [1, 1, 1, 6, 6, 6, 7, 7]);
+  assert.deepEqual([...remapCounts(a, map)], [5, 5, 5, 2, 2, 2, 0, 0]);
+  assert.equal(drawnRowOf(map, 6), 3);
+  // A threshold in the hidden gap lands on the first shown row above it.
+  assert.equal(drawnRowOf(map, 3), 3);
+  assert.equal(trimmedRowMap([Float64Array.from([1, 1])], 2), null);
+  assert.equal(trimmedRowMap([new Float64Array(4)], 4), null);
+});

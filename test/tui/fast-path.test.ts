@@ -135,6 +135,9 @@ const SCRIPT: Step[] = [
   { name: 'cell breakdown open', push: 3, view: (v, r) => ({ ...v, cursor: { back: 3, row: Math.floor(r / 3) }, showBreakdown: true }) },
   { name: 'breakdown closed, % of column', push: 3, view: (v) => ({ ...v, showBreakdown: false, colourScale: 'column' }) },
   { name: 'panels closed, all keys', push: 3, view: (v) => ({ ...v, cursor: null, panel: { ...v.panel, open: false }, histogram: 'off', keys: { mode: 'all', keys: [] }, sloNs: null }) },
+  { name: 'empty rows trimmed', push: 3, view: (v) => ({ ...v, trimEmpty: true, sloNs: 50_000, showPercentiles: true }) },
+  { name: 'trimmed, an outlier adds a row', push: 1, snapshot: outlier },
+  { name: 'trim off', push: 2, view: (v) => ({ ...v, trimEmpty: false, sloNs: null }) },
   { name: 'paused and scrolled back', push: 2, view: (v) => ({ ...v, pausedAtSeq: 120 }) },
 ];
 
