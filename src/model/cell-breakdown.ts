@@ -31,9 +31,9 @@ export function cellBreakdown(col: Column, axis: Axis, index: Map<string, number
   const columnTotal = bucketTotal(buckets);
   const count = rowCounts(axis, buckets, index)[row];
   const keys: CellBreakdown['keys'] = [];
-  for (const key of col.keyNames()) {
+  for (const [key, keyBuckets] of col.keys) {
     if (!isShown(sel, key)) continue;
-    const n = rowCounts(axis, col.bucketsOf(key), index)[row];
+    const n = rowCounts(axis, keyBuckets, index)[row];
     if (n > 0) keys.push({ key, count: n, pctOfCell: count > 0 ? (100 * n) / count : 0 });
   }
   keys.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));

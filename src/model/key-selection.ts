@@ -30,9 +30,9 @@ export function selectionId(sel: KeySelection): string {
 export function selectedBuckets(col: Column, sel: KeySelection): Bucket[] {
   if (sel.mode === 'all') return col.merged;
   const merged = new Map<string, Bucket>();
-  for (const key of col.keyNames()) {
+  for (const [key, buckets] of col.keys) {
     if (!isShown(sel, key)) continue;
-    for (const b of col.bucketsOf(key)) {
+    for (const b of buckets) {
       const id = `${b.lo}:${b.hi}`;
       const have = merged.get(id);
       if (have) have.count += b.count;
@@ -97,10 +97,11 @@ export function keyStats(columns: readonly (Column | undefined)[]): KeyStat[] {
   for (const col of columns) {
     if (!col) continue;
     total += col.total;
-    for (const key of col.keyNames()) {
+    // col.keys unpacks each key once; bucketsOf per key would search the key list each time.
+    for (const [key, buckets] of col.keys) {
       let m = perKey.get(key);
       if (!m) perKey.set(key, (m = new Map()));
-      for (const b of col.bucketsOf(key)) {
+      for (const b of buckets) {
         const id = `${b.lo}:${b.hi}`;
         const have = m.get(id);
         if (have) have.count += b.count;
