@@ -155,7 +155,7 @@ export class App {
         });
         if (this.view.exportRequested) {
           this.view = { ...this.view, exportRequested: false };
-          this.setMessage(this.extras.exportView(this.model, this.view, this.title, this.config.unit, layout.width, this.source.info), false);
+          this.setMessage(this.extras.exportView(this.model, this.view, this.title, this.config.unit, layout.width, this.source.info, this.intervalMs), false);
         }
         if (this.view.quit) {
           void this.finish(this.ended?.error ? EXIT.runtime : EXIT.ok);
@@ -274,7 +274,7 @@ export class App {
       for (const c of this.cleanups) c();
       if (this.config.exportFile && this.started) {
         try {
-          this.extras.exportRun(this.config.exportFile, this.model, this.view, this.title, this.config.unit, this.source.info);
+          this.extras.exportRun(this.config.exportFile, this.model, this.view, this.title, this.config.unit, this.source.info, this.intervalMs);
         } catch (exportErr) {
           error ??= new HeatError('export-failed', `cannot write ${this.config.exportFile}: ${(exportErr as Error).message}`);
           exitCode = exitCode || EXIT.runtime;

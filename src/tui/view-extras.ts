@@ -43,11 +43,11 @@ export class ViewExtras {
   }
 
   /** Writes the columns on screen as heat-tracer-<time>.svg in the working directory; returns a status message. */
-  exportView(model: Heatmap, view: ViewState, title: string, unit: Unit | null, width: number, info: SourceInfo): string {
+  exportView(model: Heatmap, view: ViewState, title: string, unit: Unit | null, width: number, info: SourceInfo, intervalMs: number): string {
     const endSeq = view.pausedAtSeq ?? model.totalPushed - 1;
     const file = `heat-tracer-${new Date().toISOString().replace(/[:.]/g, '-')}.svg`;
     try {
-      this.write(file, model, view, title, unit, model.window(endSeq, width), info);
+      this.write(file, model, view, title, unit, model.window(endSeq, width), info, intervalMs);
       return `saved ${file}`;
     } catch (err) {
       return `cannot save ${file}: ${(err as Error).message}`;
@@ -55,16 +55,15 @@ export class ViewExtras {
   }
 
   /** Writes every retained column (the whole run, up to --history) to `file`. */
-  exportRun(file: string, model: Heatmap, view: ViewState, title: string, unit: Unit | null, info: SourceInfo): void {
+  exportRun(file: string, model: Heatmap, view: ViewState, title: string, unit: Unit | null, info: SourceInfo, intervalMs: number): void {
     const first = model.firstSeq;
-    this.write(file, model, view, title, unit, model.window(model.totalPushed - 1, Math.max(1, model.totalPushed - first)), info);
+    this.write(file, model, view, title, unit, model.window(model.totalPushed - 1, Math.max(1, model.totalPushed - first)), info, intervalMs);
   }
 
-  private write(file: string, model: Heatmap, view: ViewState, title: string, unit: Unit | null, columns: ReturnType<Heatmap['window']>, info: SourceInfo): void {
+  private write(file: string, model: Heatmap, view: ViewState, title: string, unit: Unit | null, columns: ReturnType<Heatmap['window']>, info: SourceInfo, intervalMs: number): void {
     const names = new Set<string>();
     for (const c of columns) for (const k of c?.keyNames() ?? []) names.add(k);
     const agg = model.aggregation ? ` @${model.aggregation}` : '';
-    const intervalMs = typeof info.detail?.intervalMs === 'number' ? info.detail.intervalMs : columns.length > 1 ? Math.max(1, (columns.at(-1)?.t ?? 0) - (columns.at(-2)?.t ?? 0)) : 1000;
     const svg = heatmapSvg(columns, {
       title: selectionTitle(`${title}${agg}`, view.keys, [...names]),
       subtitle: `${columns.filter(Boolean).length} columns · ${view.keys.mode === 'all' ? 'all keys' : 'selected keys'}`,
