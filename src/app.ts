@@ -5,6 +5,7 @@
 import type { RunConfig } from './config';
 import { EXIT, HeatError, formatError } from './errors';
 import { Heatmap } from './model/heatmap';
+import { MetricsExport } from './metrics/metrics-export';
 import { defaultAxisMode } from './model/axis';
 import { RecordingWriter } from './record/recording-writer';
 import { SummaryAccumulator } from './report/summary';
@@ -47,6 +48,8 @@ export class App {
   /** Keeps axis, colours and drawn columns between frames, so a tick draws one column. */
   private readonly renderer = new Renderer();
   private recorder: RecordingWriter | null = null;
+  /** --serve-metrics: the Prometheus exporter, fed every snapshot. */
+  private metrics: MetricsExport | null = null;
   private readonly summary: SummaryAccumulator;
   private renderPending = false;
   private lostTotal = 0;
@@ -92,6 +95,7 @@ export class App {
     try {
       if (!this.config.headless) this.startScreen();
       if (this.config.recordFile) this.recorder = RecordingWriter.open(this.config.recordFile, { started: new Date(), intervalMs: this.intervalMs, source: this.source.info });
+      if (this.config.serveMetrics) this.metrics = await MetricsExport.start(this.config.serveMetrics, { unitOverride: this.config.unit, info: () => this.source.info, stderr: this.io.stderr });
       this.message = 'starting…';
       this.scheduleRender();
       await this.source.start((event) => this.dispatch({ type: 'source', event }));
@@ -185,6 +189,7 @@ export class App {
         this.extras.onSnapshot(ev.snapshot, this.model);
         this.lostTotal += ev.snapshot.lost;
         this.recorder?.write(ev.snapshot);
+        this.metrics?.add(ev.snapshot);
         this.summary.add(ev.snapshot, this.model.aggregation ?? '');
         // Paused, the heat area stays frozen but the status line counts what arrives.
         this.scheduleRender();
@@ -199,6 +204,8 @@ export class App {
         return;
       case 'end':
         this.ended = ev;
+        // An exporter keeps serving the final counts until it is stopped.
+        if (this.metrics !== null && !ev.error) return this.metrics.sourceEnded(ev.reason);
         if (this.config.headless || ev.reason === 'exit' || ev.reason === 'command-exited') {
           void this.finish(ev.error ? ev.error.exitCode : EXIT.ok, ev.error);
           return;
@@ -270,6 +277,7 @@ export class App {
         error ??= closeErr;
         exitCode = exitCode || EXIT.runtime;
       }
+      await this.metrics?.close();
       this.screen?.destroy();
       for (const c of this.cleanups) c();
       if (this.config.exportFile && this.started) {

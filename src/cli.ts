@@ -8,6 +8,7 @@ import { HeatError, usageError } from './errors';
 import type { Unit } from './model/snapshot';
 import { UNITS } from './model/snapshot';
 import { parseDuration } from './model/units';
+import { FLEET_EXAMPLES, addFleetOptions, applyFleetOptions, fleetSourceMode, type FleetOpts } from './cli-fleet';
 
 export const VERSION = '0.1.0';
 
@@ -31,6 +32,7 @@ Examples:
   sudo heat-tracer-tui --record run.jsonl     # keep the data (JSON Lines) while watching
   heat-tracer-tui --replay run.jsonl          # watch a recording again (--speed 4 to hurry)
   heat-tracer-tui --replay run.jsonl | cat    # no terminal: print a text summary instead
+${FLEET_EXAMPLES}
 
 Keys: p pause, +/- zoom, a auto-fit, l colour scale, c palette, ←/→ cursor, ? help, q quit.
 Exit codes: 0 ok (also q), 1 runtime failure, 2 usage error, 130 interrupted before start.`;
@@ -103,10 +105,11 @@ export function buildProgram(): Command {
     .addHelpText('after', EXAMPLES)
     .showSuggestionAfterError(true)
     .allowExcessArguments(true);
+  addFleetOptions(p, parsePositiveInt);
   return p;
 }
 
-interface Opts {
+interface Opts extends FleetOpts {
   script?: string;
   lang?: 'd' | 'bt';
   preset?: string;
@@ -133,10 +136,11 @@ interface Opts {
 }
 
 function sourceMode(o: Opts): SourceMode {
-  const chosen = [o.demo && '--demo', o.replay !== undefined && '--replay', o.script !== undefined && '--script', o.preset !== undefined && '--preset'].filter(Boolean);
+  const chosen = [o.demo && '--demo', o.replay !== undefined && '--replay', o.script !== undefined && '--script', o.preset !== undefined && '--preset', o.prometheus !== undefined && '--prometheus'].filter(Boolean);
   if (chosen.length > 1) throw usageError('conflicting-sources', `${chosen.join(' and ')} cannot be used together: pick one source`);
   if (o.demo) return { kind: 'demo', seed: o.seed };
   if (o.replay !== undefined) return { kind: 'replay', file: o.replay, speed: o.speed ?? null };
+  if (o.prometheus !== undefined) return fleetSourceMode(o);
   if (o.script !== undefined) {
     const lang = o.lang ?? (o.script.endsWith('.bt') ? 'bt' : o.script.endsWith('.d') ? 'd' : null);
     if (lang === null) throw usageError('unknown-language', `cannot tell the language of '${o.script}' from its name`, 'name it .d or .bt, or say --lang d|bt');
@@ -168,8 +172,8 @@ export function parseArgs(argv: readonly string[], io: { out: (s: string) => voi
   if (o.speed !== undefined && o.replay === undefined) throw usageError('speed-without-replay', '--speed only applies to --replay');
   if (o.pid !== undefined && o.command !== undefined) throw usageError('conflicting-targets', '-p/--pid and -c/--command cannot be used together');
   const source = sourceMode(o);
-  if ((source.kind === 'demo' || source.kind === 'replay') && (o.pid !== undefined || o.command !== undefined)) {
-    throw usageError('target-without-tracer', `${o.pid !== undefined ? '--pid' : '--command'} needs a tracing source, not ${source.kind === 'demo' ? '--demo' : '--replay'}`);
+  if ((source.kind === 'demo' || source.kind === 'replay' || source.kind === 'prometheus') && (o.pid !== undefined || o.command !== undefined)) {
+    throw usageError('target-without-tracer', `${o.pid !== undefined ? '--pid' : '--command'} needs a tracing source, not --${source.kind}`);
   }
   const config: RunConfig = {
     source,
@@ -189,6 +193,7 @@ export function parseArgs(argv: readonly string[], io: { out: (s: string) => voi
     sloNs: o.slo ?? null,
     exportFile: o.export ?? null,
   };
+  applyFleetOptions(config, o, program.getOptionValueSource('interval') !== 'default');
   if (o.printProgram) {
     if (source.kind !== 'script' && source.kind !== 'preset') throw usageError('print-program-without-program', '--print-program needs --script or --preset');
     return { kind: 'print-program', config };

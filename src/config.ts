@@ -16,7 +16,16 @@ export type SourceMode =
   | { kind: 'demo'; seed: number }
   | { kind: 'replay'; file: string; speed: number | null }
   | { kind: 'preset'; preset: string }
-  | { kind: 'script'; file: string; lang: 'd' | 'bt' };
+  | { kind: 'script'; file: string; lang: 'd' | 'bt' }
+  /** A fleet heatmap from Prometheus (--prometheus URL --query SELECTOR [--by LABEL]). */
+  | { kind: 'prometheus'; url: string; query: string; by: string | null; tokenFile: string | null };
+
+/** --serve-metrics: where the Prometheus exporter listens, and how many keys it exports per aggregation. */
+export interface MetricsExportConfig {
+  host: string;
+  port: number;
+  topKeys: number;
+}
 
 export interface RunConfig {
   source: SourceMode;
@@ -42,6 +51,8 @@ export interface RunConfig {
   sloNs?: number | null;
   /** Write the whole run as an SVG heatmap here when it ends (--export). */
   exportFile?: string | null;
+  /** Serve what is traced to Prometheus (--serve-metrics); absent or null: no listener. */
+  serveMetrics?: MetricsExportConfig | null;
 }
 
 export const DEFAULT_INTERVAL_MS = 1000;

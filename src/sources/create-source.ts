@@ -11,6 +11,7 @@ import { btScriptPlan } from './bt-plan';
 import { DemoSource } from './demo';
 import { EbpfSource, ebpfAvailable } from './ebpf';
 import { presetPlan } from './presets';
+import { PrometheusSource, readBearerToken } from './prometheus';
 import type { ProgramPlan } from './program-plan';
 import { ReplaySource } from './replay';
 import type { Source } from './source';
@@ -89,6 +90,10 @@ export function createSource(config: RunConfig): Source {
       return new DemoSource({ seed: s.seed, intervalMs: config.intervalMs });
     case 'replay':
       return new ReplaySource(s.file, { speed: s.speed, realtime: !config.headless || s.speed !== null });
+    case 'prometheus': {
+      const { token, warning } = readBearerToken(s.tokenFile, process.env);
+      return new PrometheusSource({ url: s.url, query: s.query, by: s.by, intervalMs: config.intervalMs, token, startWarnings: warning === null ? [] : [warning] });
+    }
     case 'preset': {
       if (backend === 'libdtrace') throw usageError('backend-mismatch', 'the built-in presets run on the native eBPF engine or bpftrace, not libdtrace', 'give libdtrace a D script: --script file.d --backend libdtrace');
       const native = ebpfAvailable(s.preset);
