@@ -10,7 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fillProbeTable, formatResultTable, probeTable, type ResultTable } from './bench-probe-report';
+import { fillProbeTable, formatResultTable, probeTable, type ResultTable, type Retry } from './bench-probe-report';
 import { DRIFT_LIMIT, type PairedUnit, type RunFigures } from './bench-probe-stats';
 import { otherTracers, tracers, type Tracer } from './bench-probe-tracers';
 
@@ -113,7 +113,7 @@ interface RunState {
   cpus: number[];
   budget: { ms: number };
   log: (line: string) => void;
-  retries: string[];
+  retries: Retry[];
 }
 
 /**
@@ -144,7 +144,7 @@ async function measureUnits(t: Tracer, round: number, s: RunState): Promise<Pair
     const drift = units.map((u) => Math.abs(u.bareBefore.cpu - u.bareAfter.cpu) / Math.min(u.bareBefore.cpu, u.bareAfter.cpu));
     const why = disturbed.size > 0 ? `other tracing (${[...disturbed].join(', ')})` : drift.some((d) => d > DRIFT_LIMIT) ? `bare runs ${drift.map((d) => `${(100 * d).toFixed(0)}%`).join('/')} apart` : '';
     if (!why) break;
-    s.retries.push(`round ${round} ${t.name}, try ${attempt}: ${why}`);
+    s.retries.push({ reason: disturbed.size > 0 ? 'other tracing' : 'drift', others: [...disturbed].map((o) => o.replace(/ \(pid \d+\)/, '').replace(/^\d+ /, '')) });
     s.log(`round ${round}: ${t.name}: ${why}${attempt < ATTEMPTS ? ', again' : ', kept (flagged)'}`);
   }
   return units;

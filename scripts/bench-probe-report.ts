@@ -20,6 +20,13 @@ export interface ResultTable {
 export const YARDSTICK = 'bpftrace idiomatic';
 export const NATIVE = 'native eBPF (syscall preset)';
 
+/** A try of a unit that was not clean: its bare runs drifted apart, or other tracing was seen. */
+export interface Retry {
+  reason: 'drift' | 'other tracing';
+  /** What the other tracing was, without pids (a process name and what it held). */
+  others: string[];
+}
+
 /** How a run was made, for the notes. */
 export interface RunFacts {
   rounds: number;
@@ -28,12 +35,12 @@ export interface RunFacts {
   attempts: number;
   /** 1-minute load average at the start of each unit. */
   loads: number[];
-  /** Why units were retried. */
-  retries: string[];
+  /** Tries that were not clean (the last one of a unit is kept, flagged). */
+  retries: Retry[];
 }
 
 const fmt = (x: number, digits = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const range = (lo: number, hi: number) => `${fmt(lo)}–${fmt(hi)}`;
+const range = (lo: number, hi: number) => (lo < 0 ? `${fmt(lo)} to ${fmt(hi)}` : `${fmt(lo)}–${fmt(hi)}`);
 
 /** An empty probe-effect table (title and columns), for rows and notes to be added to. */
 export function probeTable(): ResultTable {
@@ -68,8 +75,9 @@ export function fillProbeTable(table: ResultTable, tracers: ReadonlyArray<{ name
       const [w, c] = [sum(t.name, cpu, 'wall'), sum(t.name, cpu, 'cpu')];
       if (!w || !c) continue;
       const yard = sum(YARDSTICK, cpu, 'wall');
-      const vs = yard && t.name !== YARDSTICK ? `${fmt((100 * w.added.median) / yard.added.median)}%` : '';
-      const flags = [...w.flags.map((f) => `wall: ${f}`), ...c.flags.map((f) => `CPU time: ${f}`)];
+      const vs = !yard || t.name === YARDSTICK ? '' : w.meaningless || yard.meaningless ? 'n/a' : `${fmt((100 * w.added.median) / yard.added.median)}%`;
+      const flags = [...new Set([...w.flags, ...c.flags])].map((f) => (!c.flags.includes(f) ? `wall: ${f}` : !w.flags.includes(f) ? `CPU time: ${f}` : f));
+      if (w.meaningless || c.meaningless) flags.unshift('NOT MEANINGFUL');
       table.rows.push([
         t.name, String(cpu), fmt(t.iterations), fmt(w.traced, 1), fmt(w.added.median), range(w.added.min, w.added.max),
         `${fmt(w.traced / w.bare, 2)}x`, fmt(c.added.median), range(c.added.min, c.added.max), vs, flags.length > 0 ? flags.join('; ') : 'ok',
@@ -97,11 +105,20 @@ function runNotes(f: RunFacts): string[] {
     'added ns = traced minus the mean of the two bare runs around it on the same CPU; figures are the median over rounds, with min–max; ns/syscall is the median traced wall time',
     "each run times its loop in 20 chunks and reports the median chunk; CPU time is the workload thread's own: in-kernel tracers show their cost there, other processes' load does not; ptrace tracers (strace, perf trace) do their work outside it",
     `a unit is retried (up to ${f.attempts} tries) when other tracing is active around it or its two bare runs differ by more than ${Math.round(DRIFT_LIMIT * 100)}% of CPU time; a kept one is flagged. Figures flagged as not meaningful (added ≤ 0 in a run, IQR larger than the median, other tracing) never count for or against the goal`,
-    f.retries.length > 0 ? `retries (${f.retries.length}): ${f.retries.join('; ')}` : 'retries: none',
+    retryNote(f.retries),
     `load average (1 min) at the start of each unit: ${fmt(Math.min(...f.loads), 2)}–${fmt(Math.max(...f.loads), 2)}`,
     `machine: ${cpu}, ${os.cpus().length} CPUs, Linux ${os.release()}, node ${process.version}`,
     `command: node dist/scripts/bench-probe-effect.js --rounds ${f.rounds}`,
   ];
+}
+
+/** Retries counted by reason (the progress log has each one). */
+function retryNote(retries: readonly Retry[]): string {
+  if (retries.length === 0) return 'retries: none';
+  const drift = retries.filter((r) => r.reason === 'drift').length;
+  const others = [...new Set(retries.flatMap((r) => r.others))];
+  const parts = [drift > 0 ? `${drift} for bare runs more than ${Math.round(DRIFT_LIMIT * 100)}% apart` : '', others.length > 0 ? `${retries.length - drift} for other tracing (${others.join(', ')})` : ''];
+  return `retries: ${retries.length} tries were not clean and were redone (a unit's last try is kept, flagged): ${parts.filter(Boolean).join(', ')}`;
 }
 
 /** The table as aligned text, notes below it. */

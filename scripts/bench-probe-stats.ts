@@ -91,19 +91,19 @@ export function summarize(units: readonly PairedUnit[], m: Metric): AddedSummary
   let meaningless = false;
   const disturbed = units.filter((u) => u.disturbedBy.length > 0).length;
   if (disturbed > 0) {
-    flags.push(`other tracing during ${disturbed} of ${units.length} runs`);
+    flags.push(`other tracing around ${disturbed}/${units.length} runs`);
     meaningless = true;
   }
   const nonPositive = added.filter((a) => a <= 0).length;
   if (nonPositive > 0) {
-    flags.push(`added ≤ 0 in ${nonPositive} of ${units.length} runs: noise as large as the effect`);
+    flags.push(`added ≤ 0 in ${nonPositive}/${units.length} runs`);
     meaningless = true;
   }
   const drifted = units.filter((u) => driftOf(u, m) > DRIFT_LIMIT).length;
-  if (drifted > 0) flags.push(`bare runs around ${drifted} of ${units.length} runs differ by more than ${Math.round(DRIFT_LIMIT * 100)}%`);
+  if (drifted > 0) flags.push(`bare runs >${Math.round(DRIFT_LIMIT * 100)}% apart around ${drifted}/${units.length}`);
   // The spread between quartiles larger than the figure itself: the median says little.
   if (s.median > 0 && s.q3 - s.q1 > s.median) {
-    flags.push('spread (IQR) larger than the median');
+    flags.push('IQR > median');
     meaningless = true;
   }
   if (units.length < 3) {
