@@ -72,8 +72,9 @@ export interface Converted {
   kind: BucketKind;
 }
 
-/** The bucket family a layout label names (bucket-layout.ts), for the axis: log or linear. */
-export function kindOfLayout(layout: string): BucketKind {
+/** The bucket family a layout label names (bucket-layout.ts), for the axis; null without one. */
+export function kindOfLayout(layout: string): BucketKind | null {
+  if (layout === '') return null;
   if (layout.startsWith('log')) return 'llquantize';
   if (layout.startsWith('lin')) return 'lhist';
   return 'hist';
@@ -132,7 +133,7 @@ export function matrixToSnapshots(series: readonly MatrixSeries[], stepsMs: read
     for (const g of groups.values()) {
       const r = cumulativeToBuckets(g.byLe, scale);
       inconsistent += r.inconsistent;
-      kind = kindOfLayout(g.layout);
+      kind = kindOfLayout(g.layout) ?? kind;
       const lists = perKey.get(g.key) ?? [];
       lists.push(r.buckets);
       perKey.set(g.key, lists);
