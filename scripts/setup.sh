@@ -28,6 +28,7 @@ if [ "$want_tests" = 1 ]; then
   have strace || missing+=(strace)
   have cc || missing+=(gcc)
   have taskset || missing+=(util-linux)
+  have prometheus || missing+=(prometheus)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
