@@ -1,4 +1,4 @@
-//! Chooses and builds the Source for a run configuration: demo, replay, or a tracing engine
+//! Chooses and builds the Source for a run configuration: demo, replay, Prometheus, or a tracing engine
 //! (native eBPF for built-in presets where it loads, bpftrace, libdtrace). The only place that
 //! knows which engine runs what.
 
