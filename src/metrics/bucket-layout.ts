@@ -2,7 +2,7 @@
 //! histograms bound by bound, so hosts must agree on bounds, and a bound that appears mid-run
 //! starts at a count that is not an increase. Bounds therefore come from the bucket family's grid
 //! (powers of two, log-linear, linear), not only from the buckets seen; any change that would
-//! break a sum starts a new layout (a new `layout` label value), see docs in metrics-export.ts.
+//! break a sum starts a new layout (a new `layout` label value); histogram-export.ts serves them.
 
 import type { Bucket, BucketKind, Unit } from '../model/snapshot';
 
@@ -194,6 +194,8 @@ export class LayoutTracker {
   private readonly edges = new Set<number>();
   private readonly closed = new Map<string, [number, number]>();
   private openTop: number | null = null;
+  /** Every fingerprint used: a retired layout's series are still served, so names never repeat. */
+  private readonly used = new Set<string>();
   layout: Layout | null = null;
 
   constructor(
@@ -260,6 +262,10 @@ export class LayoutTracker {
 
   private fingerprint(family: Family, bounds: readonly number[], top: number): string {
     const what = family.name === 'seen' ? `seen#${hashText(bounds.join(','))}` : familyText(family);
-    return `${what} ${this.unit ?? 'raw'} <=${top}`;
+    const base = `${what} ${this.unit ?? 'raw'} <=${top}`;
+    let name = base;
+    for (let n = 2; this.used.has(name); n++) name = `${base} (${n})`;
+    this.used.add(name);
+    return name;
   }
 }
