@@ -90,6 +90,8 @@ export class PrometheusSource implements Source {
   private originMs = 0;
   private kind: BucketKind = 'hist';
   private lastFailure: string | null = null;
+  /** The probe found no series: say so again (replacing that message) once some arrive. */
+  private waitingForSeries = false;
   private readonly seenWarnings = new Set<string>();
 
   constructor(private readonly opts: PrometheusOptions) {
@@ -116,7 +118,8 @@ export class PrometheusSource implements Source {
     }
     this.emit = emit;
     for (const message of this.opts.startWarnings ?? []) emit({ type: 'warning', message });
-    if (result.length === 0) emit({ type: 'warning', message: `no series match ${this.selector.metric}_bucket${this.selector.matchers} yet on ${this.base}; waiting for them` });
+    this.waitingForSeries = result.length === 0;
+    if (this.waitingForSeries) emit({ type: 'warning', message: `no series match ${this.selector.metric}_bucket${this.selector.matchers} yet on ${this.base}; waiting for them` });
     const lastComplete = this.alignedEnd();
     this.nextStepMs = this.opts.sinceMs != null ? Math.ceil(this.opts.sinceMs / this.stepMs) * this.stepMs : lastComplete;
     this.originMs = this.nextStepMs - this.stepMs;
@@ -167,6 +170,10 @@ export class PrometheusSource implements Source {
       this.kind = out.kind;
       if (this.lastFailure !== null) this.emit({ type: 'warning', message: `${this.base} answers again` });
       this.lastFailure = null;
+      if (this.waitingForSeries && series.length > 0) {
+        this.waitingForSeries = false;
+        this.emit({ type: 'warning', message: `series of ${this.selector.metric} arrived` });
+      }
       if (out.inconsistent > 0) this.warn(`${out.inconsistent} buckets had counts lower than the bucket below them (mixed bucket bounds in one layout?) and were dropped`);
       for (const snapshot of out.snapshots) this.emit({ type: 'snapshot', snapshot });
       this.nextStepMs = end + this.stepMs;
