@@ -12,7 +12,7 @@ import { mergeBuckets } from '../../src/model/buckets';
 import type { Bucket, Snapshot } from '../../src/model/snapshot';
 import { readRecording } from '../../src/record/recording-reader';
 import { PrometheusSource } from '../../src/sources/prometheus';
-import { freePorts, prometheusSkipReason, startPrometheus, stop, tool, waitFor, type Child } from './prometheus-server';
+import { freePorts, prometheusSkipReason, promQuery, startPrometheus, stop, tool, waitFor, waitForScrape, type Child } from './prometheus-server';
 
 const RECORDINGS = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'recordings');
 const HOST_A = path.join(RECORDINGS, 'demo-syscalls.jsonl');
@@ -41,19 +41,21 @@ test('a real Prometheus scraping two exporters gives back both recordings exactl
     const [portA, portB, portProm] = await freePorts(3);
     const [hostA, hostB] = [`127.0.0.1:${portA}`, `127.0.0.1:${portB}`];
     const prom = started(await startPrometheus(dir, portProm, [hostA, hostB]));
+    // Ready is not scraping: the scrape loops start a few seconds later.
+    await waitFor(() => 'the scrape loops to start', async () => (await promQuery(prom.url, 'up{job="heat"}')).length === 2, 15_000);
     const since = Date.now();
     const fleetFile = path.join(dir, 'fleet.jsonl');
     const fleet = started(tool(['--prometheus', prom.url, '--query', 'heat_tracer_syscall_seconds{job="heat"}', '--by', 'instance', '--interval', '1000', '--record', fleetFile], dir));
 
-    // Host A replays 20 s of demo at 2×; host B 5 s at 2×, is stopped once it has been scraped,
-    // and replays again after a few missed scrapes: its counters start from zero (a reset).
+    // Host A replays 20 s of demo at 2×; host B 5 s at 2×, is stopped once its last counts are
+    // scraped, and replays again after a failed scrape: its counters start from zero (a reset).
     const a = started(tool(['--replay', HOST_A, '--speed', '2', '--serve-metrics', hostA], dir));
     let b = started(tool(['--replay', HOST_B, '--speed', '2', '--serve-metrics', hostB], dir));
     const finished = (c: Child) => () => /still serving metrics/.test(c.stderr());
     await waitFor(() => `host B to finish: ${b.stderr()}`, finished(b), 15_000);
-    await new Promise((r) => setTimeout(r, 2500));
+    await waitForScrape(prom.url, hostB, Date.now(), 1);
     assert.deepEqual(await stop(b, 'SIGTERM'), { code: 0, signal: null }, 'SIGTERM ends an exporter cleanly');
-    await new Promise((r) => setTimeout(r, 2500));
+    await waitForScrape(prom.url, hostB, Date.now(), 0);
     b = started(tool(['--replay', HOST_B, '--speed', '2', '--serve-metrics', hostB], dir));
     await waitFor(() => `both hosts to finish: ${a.stderr()} ${b.stderr()}`, () => finished(a)() && finished(b)(), 20_000);
 

@@ -84,6 +84,29 @@ export async function startPrometheus(dir: string, port: number, targets: string
   return { ...p, url };
 }
 
+/** An instant query's result vector. */
+export async function promQuery(url: string, query: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
+  const res = await fetch(`${url}/api/v1/query`, { method: 'POST', body: new URLSearchParams({ query }) });
+  const json = (await res.json()) as { status: string; data?: { result?: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+  return json.data?.result ?? [];
+}
+
+/**
+ * Waits until Prometheus has scraped `instance` after `afterMs` with `up` = 1 (it saw what the
+ * target serves then) or 0 (a failed scrape: its series are marked stale).
+ */
+export function waitForScrape(url: string, instance: string, afterMs: number, up: 0 | 1, timeoutMs = 15_000): Promise<void> {
+  return waitFor(
+    () => `a scrape of ${instance} with up=${up}`,
+    async () => {
+      // timestamp() of a bare selector is the scrape's time; of an expression, the query's.
+      const r = await promQuery(url, `timestamp(up{instance="${instance}"}) and on() (up{instance="${instance}"} == ${up})`);
+      return r.length > 0 && Number(r[0].value[1]) * 1000 > afterMs;
+    },
+    timeoutMs,
+  );
+}
+
 /** Sends `signal` and waits for the exit; SIGKILL after 5 s. */
 export async function stop(c: Child, signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill(signal);
