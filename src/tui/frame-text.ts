@@ -11,7 +11,7 @@ import type { Bucket, Unit } from '../model/snapshot';
 import { shareAbove, shareAboveAll, thresholdInUnit } from '../model/threshold';
 import { formatValue } from '../model/units';
 import { DEFAULT_COLOUR, type Colour, type Style, type TextRun } from './frame';
-import { STEPS_FOR_DEPTH, glyphFor, rampForDepth, type RGB } from './palette';
+import { glyphFor, rampForDepth, stepsFor, type RGB } from './palette';
 import type { HeatLayout, RenderContext } from './render';
 import type { ViewState } from './view-state';
 
@@ -65,7 +65,7 @@ export function rgb([r, g, b]: RGB): Colour {
   return ((r & 255) << 16) | ((g & 255) << 8) | (b & 255);
 }
 
-const stepsForDepth = (depth: RenderContext['depth']) => STEPS_FOR_DEPTH[depth];
+
 
 /**
  * The latency row for a percentile marker. rowOfValue gives the first row of a bucket drawn over
@@ -153,7 +153,7 @@ export function xAxis(p: Picture, ctx: RenderContext, newestT: number): TextRun 
 }
 
 export function legend(p: Picture, view: ViewState, ctx: RenderContext): TextRun[] {
-  const steps = stepsForDepth(ctx.depth);
+  const steps = stepsFor(ctx.depth, view.palette);
   const ramp = ctx.depth === 'none' ? [] : rampForDepth(view.palette, ctx.depth, steps).map(rgb);
   const runs: TextRun[] = [];
   const y = p.layout.y + p.layout.height + 1;

@@ -3,6 +3,7 @@
 //! mapping (with hysteresis, so a stable distribution keeps both) and each column's cells, so a
 //! tick computes one new column; the screen module then only has to draw that column.
 
+import type { PaletteName } from '../config';
 import type { Axis, AxisMode } from '../model/axis';
 import { StableWindow, buildAxis, defaultAxisMode, placeSegments, rowCounts, segmentIndex } from '../model/axis';
 import { StableColourScale, type ColourScale } from '../model/colour-scale';
@@ -13,7 +14,7 @@ import { percentile } from '../model/percentiles';
 import type { Bucket, Unit } from '../model/snapshot';
 import { thresholdInUnit } from '../model/threshold';
 import type { ColourDepth } from './palette';
-import { STEPS_FOR_DEPTH, glyphFor, rampForDepth } from './palette';
+import { glyphFor, rampForDepth, stepsFor } from './palette';
 import { BLANK_CELL, DEFAULT_COLOUR, type Colour, type Frame, type HeatCell, type TextRun } from './frame';
 import { DIM, LABEL_WIDTH, TITLE, WARN, axisRowOf, columnWhen, legend, markerRow, rgb, statusLine, xAxis, yLabels, type Picture } from './frame-text';
 import { drawnRowOf, remapCounts, trimmedRowMap } from '../model/row-trim';
@@ -59,8 +60,8 @@ const SLO_COLOUR: Colour = 0xff0000;
 const SCALE_TOLERANCE = 0.25;
 
 /** Steps in the colour ramp for each colour depth. */
-export function stepsForDepth(depth: ColourDepth): number {
-  return STEPS_FOR_DEPTH[depth];
+export function stepsForDepth(depth: ColourDepth, palette: PaletteName): number {
+  return stepsFor(depth, palette);
 }
 
 export interface HeatLayout {
@@ -318,7 +319,7 @@ export class Renderer {
     if (this.scratch.length < n) this.scratch = new Float64Array(n);
     n = 0;
     for (const c of counts) for (let i = 0; i < c.length; i++) if (c[i] > 0) this.scratch[n++] = c[i];
-    const steps = stepsForDepth(ctx.depth);
+    const steps = stepsForDepth(ctx.depth, view.palette);
     const kept = this.scale?.scale;
     // StableColourScale's own rule, checked first without sorting every count of the view.
     if (kept && kept.name === view.colourScale && kept.steps === steps && kept.saturationPct === view.saturationPct) {
@@ -334,7 +335,7 @@ export class Renderer {
   private heatCells(p: Picture, entries: (ColumnEntry | undefined)[], view: ViewState, ctx: RenderContext): HeatCell[] {
     const { width, height, latencyRows } = p.layout;
     const none = ctx.depth === 'none';
-    const steps = stepsForDepth(ctx.depth);
+    const steps = stepsForDepth(ctx.depth, view.palette);
     const ramp = none ? [] : rampForDepth(view.palette, ctx.depth, steps).map(rgb);
     const scale = p.scale;
     const toDrawn = (r: number) => (r < 0 || !p.rowMap ? r : drawnRowOf(p.rowMap, r));
