@@ -1,6 +1,7 @@
 //! The heatmap model: a bounded ring of per-interval columns of one aggregation, fed by the
 //! event loop from Snapshots. Pure: no screen, no process. The renderer reads it.
 
+import { mergeBuckets, normalizeBuckets } from './buckets';
 import { KeyTable, ShapeTable, packKeys, unpackKey, type KeyColumns } from './column-store';
 import type { Bucket, BucketKind, Snapshot, Unit } from './snapshot';
 
@@ -58,21 +59,6 @@ export function pickAggregation(snapshot: Snapshot, requested: string | null): s
   return names.length > 0 ? names[0] : null;
 }
 
-/** Sorts (null lo first) and merges identical buckets, dropping zero counts. */
-function mergeInto(target: Map<string, Bucket>, buckets: readonly Bucket[]): void {
-  for (const b of buckets) {
-    if (b.count === 0) continue;
-    const id = `${b.lo}:${b.hi}`;
-    const have = target.get(id);
-    if (have) have.count += b.count;
-    else target.set(id, { lo: b.lo, hi: b.hi, count: b.count });
-  }
-}
-
-function sortedBuckets(m: Map<string, Bucket>): Bucket[] {
-  return [...m.values()].sort((a, b) => (a.lo ?? -Infinity) - (b.lo ?? -Infinity));
-}
-
 /** Distinct key names a model remembers; keys beyond are folded into OTHER_KEY. */
 export const MAX_KEYS_PER_MODEL = 100_000;
 
@@ -89,21 +75,19 @@ export function buildColumn(seq: number, t: number, lost: number, keys: Record<s
   const entries = Object.entries(keys).map(([k, b]) => ({ k, b, n: b.reduce((s, x) => s + x.count, 0) }));
   if (entries.length > MAX_KEYS_PER_COLUMN) entries.sort((a, b) => b.n - a.n);
   const kept: Array<{ keyId: number; buckets: Bucket[] }> = [];
-  const other = new Map<string, Bucket>();
-  const merged = new Map<string, Bucket>();
+  const all: Bucket[][] = [];
+  const folded: Bucket[][] = [];
   let total = 0;
   entries.forEach((e, i) => {
     if (e.n === 0) return;
     total += e.n;
-    mergeInto(merged, e.b);
+    all.push(e.b);
     const keyId = i < MAX_KEYS_PER_COLUMN - 1 || entries.length <= MAX_KEYS_PER_COLUMN ? tables.keys.idOf(e.k) : -1;
-    if (keyId >= 0) kept.push({ keyId, buckets: sortedBuckets(new Map(e.b.filter((b) => b.count > 0).map((b) => [`${b.lo}:${b.hi}`, b]))) });
-    else mergeInto(other, e.b);
+    if (keyId >= 0) kept.push({ keyId, buckets: normalizeBuckets(e.b) });
+    else folded.push(e.b);
   });
-  if (other.size > 0) {
-    kept.push({ keyId: tables.keys.idOf(OTHER_KEY), buckets: sortedBuckets(other) });
-  }
-  return new Column(seq, t, lost, total, sortedBuckets(merged), packKeys(kept, tables.shapes), tables);
+  if (folded.length > 0) kept.push({ keyId: tables.keys.idOf(OTHER_KEY), buckets: mergeBuckets(folded) });
+  return new Column(seq, t, lost, total, mergeBuckets(all), packKeys(kept, tables.shapes), tables);
 }
 
 /**
