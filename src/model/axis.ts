@@ -3,6 +3,7 @@
 //! (the row holding the bucket's middle), so row counts add up exactly to column totals; a bucket
 //! taller than a row is drawn over several rows ("continuation" rows) with its own count.
 
+import { bucketId } from './buckets';
 import type { Bucket, BucketKind } from './snapshot';
 
 export type AxisMode = 'log' | 'linear';
@@ -56,9 +57,7 @@ export interface AxisView {
   zoom: number;
 }
 
-function key(lo: number | null, hi: number | null): string {
-  return `${lo}:${hi}`;
-}
+const key = bucketId;
 
 /** Distinct bucket shapes across columns, sorted by lo (open lower end first). */
 export function collectShapes(columns: readonly (readonly Bucket[] | undefined)[]): Array<{ lo: number | null; hi: number | null }> {

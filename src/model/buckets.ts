@@ -202,22 +202,42 @@ export function normalizeBuckets(buckets: readonly Bucket[]): Bucket[] {
   return mergeBuckets([buckets]);
 }
 
+/** The identity of a bucket's range, for maps keyed by [lo, hi). */
+export function bucketId(lo: number | null, hi: number | null): string {
+  return `${lo}|${hi}`;
+}
+
+/**
+ * A running sum of buckets: identical [lo, hi) ranges add up, one map lookup per bucket, so
+ * accumulating over many intervals or keys costs what they contain, not what was summed before.
+ */
+export class BucketSum {
+  private readonly byRange = new Map<string, Bucket>();
+
+  add(list: readonly Bucket[]): void {
+    for (const b of list) {
+      if (b.count === 0) continue;
+      const id = bucketId(b.lo, b.hi);
+      const have = this.byRange.get(id);
+      if (have) have.count += b.count;
+      else this.byRange.set(id, { lo: b.lo, hi: b.hi, count: b.count });
+    }
+  }
+
+  /** The sum so far: new objects, sorted by `compareLo`, zero counts dropped. */
+  result(): Bucket[] {
+    const out: Bucket[] = [];
+    for (const b of this.byRange.values()) if (b.count !== 0) out.push({ lo: b.lo, hi: b.hi, count: b.count });
+    return out.sort(compareLo);
+  }
+}
+
 /**
  * Buckets of several keys (or intervals) summed into one normalized list: identical [lo, hi)
  * ranges add up; different ranges stay separate (keys of one aggregation share a layout).
  */
 export function mergeBuckets(lists: ReadonlyArray<readonly Bucket[]>): Bucket[] {
-  const byRange = new Map<string, Bucket>();
-  for (const list of lists) {
-    for (const b of list) {
-      if (b.count === 0) continue;
-      const id = `${b.lo}|${b.hi}`;
-      const have = byRange.get(id);
-      if (have) have.count += b.count;
-      else byRange.set(id, { lo: b.lo, hi: b.hi, count: b.count });
-    }
-  }
-  const out: Bucket[] = [];
-  for (const b of byRange.values()) if (b.count !== 0) out.push(b);
-  return out.sort(compareLo);
+  const sum = new BucketSum();
+  for (const list of lists) sum.add(list);
+  return sum.result();
 }

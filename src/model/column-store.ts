@@ -2,6 +2,7 @@
 //! model, and a column keeps its per-key counts in typed arrays instead of one object per bucket.
 //! With 256 keys × 3 buckets × 3,600 columns this is tens of MiB instead of hundreds.
 
+import { bucketId } from './buckets';
 import type { Bucket } from './snapshot';
 
 /** Distinct bucket shapes ([lo, hi)) seen by a model, numbered in order of first sight. */
@@ -12,7 +13,7 @@ export class ShapeTable {
 
   /** The id of a shape, adding it when new. */
   idOf(lo: number | null, hi: number | null): number {
-    const k = `${lo}:${hi}`;
+    const k = bucketId(lo, hi);
     let id = this.ids.get(k);
     if (id === undefined) {
       id = this.lo.length;

@@ -2,6 +2,7 @@
 //! without clear(), a libdtrace aggregate snapshot) into per-interval counts. The one place this
 //! happens: sources call it just before they emit, so everything downstream sees deltas.
 
+import { bucketId } from './buckets';
 import type { Aggregation, Bucket, Snapshot } from './snapshot';
 
 /** Counts of one key's buckets, by range ("lo|hi"). */
@@ -51,7 +52,7 @@ export class CumulativeDeltas {
 }
 
 function rangeId(b: Bucket): string {
-  return `${b.lo}|${b.hi}`;
+  return bucketId(b.lo, b.hi);
 }
 
 /** One key's buckets by range; a range listed twice is summed rather than trusted to be unique. */

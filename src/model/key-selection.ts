@@ -4,7 +4,8 @@
 
 import type { Column } from './heatmap';
 import { percentile } from './percentiles';
-import type { Bucket } from './snapshot';
+import { BucketSum, mergeBuckets } from './buckets';
+import { bucketTotal, type Bucket } from './snapshot';
 
 /** all: every key; only: just `keys`; except: every key but `keys`. */
 export interface KeySelection {
@@ -29,25 +30,13 @@ export function selectionId(sel: KeySelection): string {
 /** The buckets a selection merges into one column, sorted by lo; the column's own when all keys show. */
 export function selectedBuckets(col: Column, sel: KeySelection): Bucket[] {
   if (sel.mode === 'all') return col.merged;
-  const merged = new Map<string, Bucket>();
-  for (const [key, buckets] of col.keys) {
-    if (!isShown(sel, key)) continue;
-    for (const b of buckets) {
-      const id = `${b.lo}:${b.hi}`;
-      const have = merged.get(id);
-      if (have) have.count += b.count;
-      else merged.set(id, { lo: b.lo, hi: b.hi, count: b.count });
-    }
-  }
-  return [...merged.values()].sort((a, b) => (a.lo ?? -Infinity) - (b.lo ?? -Infinity));
+  const lists: Bucket[][] = [];
+  for (const [key, buckets] of col.keys) if (isShown(sel, key)) lists.push(buckets);
+  return mergeBuckets(lists);
 }
 
-/** Events in a list of buckets. */
-export function bucketTotal(buckets: readonly Bucket[]): number {
-  let n = 0;
-  for (const b of buckets) n += b.count;
-  return n;
-}
+/** Events in a list of buckets (here too, for the callers of the selection helpers). */
+export { bucketTotal };
 
 /** Toggles one key in or out of an 'only' selection (isolating it when all keys show). */
 export function toggleIsolated(sel: KeySelection, key: string): KeySelection {
@@ -92,26 +81,21 @@ export interface KeyStat {
  * keys)" entry), so thousands of keys cost at most width × 256 entries.
  */
 export function keyStats(columns: readonly (Column | undefined)[]): KeyStat[] {
-  const perKey = new Map<string, Map<string, Bucket>>();
+  const perKey = new Map<string, BucketSum>();
   let total = 0;
   for (const col of columns) {
     if (!col) continue;
     total += col.total;
     // col.keys unpacks each key once; bucketsOf per key would search the key list each time.
     for (const [key, buckets] of col.keys) {
-      let m = perKey.get(key);
-      if (!m) perKey.set(key, (m = new Map()));
-      for (const b of buckets) {
-        const id = `${b.lo}:${b.hi}`;
-        const have = m.get(id);
-        if (have) have.count += b.count;
-        else m.set(id, { lo: b.lo, hi: b.hi, count: b.count });
-      }
+      let sum = perKey.get(key);
+      if (!sum) perKey.set(key, (sum = new BucketSum()));
+      sum.add(buckets);
     }
   }
   const out: KeyStat[] = [];
-  for (const [key, m] of perKey) {
-    const buckets = [...m.values()].sort((a, b) => (a.lo ?? -Infinity) - (b.lo ?? -Infinity));
+  for (const [key, sum] of perKey) {
+    const buckets = sum.result();
     const count = bucketTotal(buckets);
     out.push({ key, count, share: total > 0 ? count / total : 0, p99: percentile(buckets, 99) });
   }

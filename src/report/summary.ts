@@ -1,7 +1,7 @@
 //! The headless summary: what a run without a screen prints on stdout at its end. Snapshots are
 //! merged per key as they arrive (memory grows with distinct buckets, not with intervals).
 
-import { mergeBuckets } from '../model/buckets';
+import { BucketSum, mergeBuckets } from '../model/buckets';
 import { percentiles } from '../model/percentiles';
 import { bucketTotal, type Bucket, type BucketKind, type Snapshot, type Unit } from '../model/snapshot';
 import { formatValue } from '../model/units';
@@ -42,8 +42,8 @@ const PERCENTILES = [50, 90, 99] as const;
 /** Accumulates one aggregation's buckets over a run, merged per key. */
 export class SummaryAccumulator {
   private readonly totalsSoFar: SummaryTotals = { aggregation: null, kind: null, unit: null, intervals: 0, durationMs: 0, lost: 0, keys: new Map() };
-  /** Per key, buckets by "lo|hi", so adding an interval is one map lookup per bucket. */
-  private readonly byRange = new Map<string, Map<string, Bucket>>();
+  /** Per key, the running sum of its buckets. */
+  private readonly byKey = new Map<string, BucketSum>();
 
   constructor(private readonly opts: SummaryOptions = {}) {}
 
@@ -59,22 +59,16 @@ export class SummaryAccumulator {
     t.kind ??= agg.kind;
     if (t.unit === null) t.unit = agg.unit;
     for (const [key, buckets] of Object.entries(agg.keys)) {
-      let ranges = this.byRange.get(key);
-      if (!ranges) this.byRange.set(key, (ranges = new Map()));
-      for (const b of buckets) {
-        if (b.count === 0) continue;
-        const id = `${b.lo}|${b.hi}`;
-        const have = ranges.get(id);
-        if (have) have.count += b.count;
-        else ranges.set(id, { lo: b.lo, hi: b.hi, count: b.count });
-      }
+      let sum = this.byKey.get(key);
+      if (!sum) this.byKey.set(key, (sum = new BucketSum()));
+      sum.add(buckets);
     }
   }
 
   /** A copy of the totals so far, buckets sorted. */
   totals(): SummaryTotals {
     const keys = new Map<string, Bucket[]>();
-    for (const [key, ranges] of this.byRange) keys.set(key, mergeBuckets([[...ranges.values()]]));
+    for (const [key, sum] of this.byKey) keys.set(key, sum.result());
     return { ...this.totalsSoFar, keys };
   }
 

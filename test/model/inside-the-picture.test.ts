@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { bucketId } from '../../src/model/buckets';
 import { test } from 'node:test';
 import { buildAxis, collectShapes, fitWindow, placeSegments, segmentIndex } from '../../src/model/axis';
 import { cellBreakdown } from '../../src/model/cell-breakdown';
@@ -52,7 +53,7 @@ test('a cell breakdown gives the range, count, share of column and each key’s 
   const [c0, c1] = fitWindow(segments, mode, 1);
   const axis = buildAxis(segments, mode, c0, c1, 20);
   const index = segmentIndex(axis);
-  const row = axis.segmentRow[index.get('1024:2048')!];
+  const row = axis.segmentRow[index.get(bucketId(1024, 2048))!];
   const cell = cellBreakdown(col, axis, index, row, ALL_KEYS)!;
   assert.equal(cell.count, 90);
   assert.equal(cell.columnTotal, 110);
