@@ -14,6 +14,17 @@
 /** Fault and process messages kept per work() call (drops are only counted). */
 static const size_t MAX_MESSAGES = 16;
 
+/** What the handlers tally while libdtrace runs; work() takes it over and starts a new one. */
+struct WorkTally {
+  double drops = 0;
+  uint64_t faults = 0;
+  std::vector<std::string> messages;
+  int procsExited = 0;
+  /** Sticky: exit() was seen, with this status (kept across work() calls). */
+  bool sawExit = false;
+  int exitStatus = 0;
+};
+
 /** One libdtrace handle and what its handlers tallied since the last work(). */
 struct Consumer {
   dtrace_hdl_t *dtp = nullptr;
@@ -21,13 +32,7 @@ struct Consumer {
   std::vector<heat_proc_t *> procs;
   heat_proc_thunk thunk;
   heat_bin_cache bins;
-  // Tallies the handlers keep while libdtrace runs; work() hands them over and resets them.
-  double drops = 0;
-  uint64_t faults = 0;
-  std::vector<std::string> messages;
-  int procsExited = 0;
-  bool sawExit = false;
-  int exitStatus = 0;
+  WorkTally tally;
 };
 
 /** One asynchronous call: run() on a pool thread, result() back on the JS thread. */

@@ -6,26 +6,26 @@
 #include "consumer.h"
 
 static void note(Consumer *c, const char *msg) {
-  if (msg != nullptr && c->messages.size() < MAX_MESSAGES) c->messages.push_back(msg);
+  if (msg != nullptr && c->tally.messages.size() < MAX_MESSAGES) c->tally.messages.push_back(msg);
 }
 
 static int on_drop(const dtrace_dropdata_t *d, void *arg) {
   Consumer *c = (Consumer *)arg;
   // Drops are counted, not described: they reach the Snapshot as `lost`.
-  c->drops += (double)d->dtdda_drops;
+  c->tally.drops += (double)d->dtdda_drops;
   return DTRACE_HANDLE_OK;
 }
 
 static int on_fault(const dtrace_errdata_t *d, void *arg) {
   Consumer *c = (Consumer *)arg;
-  c->faults++;
+  c->tally.faults++;
   note(c, d->dteda_msg);
   return DTRACE_HANDLE_OK;
 }
 
 static void on_proc(bool exited, const char *msg, void *arg) {
   Consumer *c = (Consumer *)arg;
-  if (exited) c->procsExited++;
+  if (exited) c->tally.procsExited++;
   note(c, msg);
 }
 
@@ -44,9 +44,9 @@ static int on_record(const dtrace_probedata_t *data, const dtrace_recdesc_t *rec
   Consumer *c = (Consumer *)arg;
   if (rec == nullptr) return DTRACE_CONSUME_NEXT;
   if (rec->dtrd_action == DTRACEACT_EXIT) {
-    c->sawExit = true;
+    c->tally.sawExit = true;
     // Both libraries point dtpda_data at the current record when calling this.
-    c->exitStatus = *(const int32_t *)data->dtpda_data;
+    c->tally.exitStatus = *(const int32_t *)data->dtpda_data;
     return DTRACE_CONSUME_NEXT;
   }
   return DTRACE_CONSUME_THIS;
@@ -55,12 +55,7 @@ static int on_record(const dtrace_probedata_t *data, const dtrace_recdesc_t *rec
 struct WorkOp : Op {
   dtrace_workstatus_t status = DTRACE_WORKSTATUS_OKAY;
   std::string output;
-  double drops = 0;
-  uint64_t faults = 0;
-  std::vector<std::string> messages;
-  int procsExited = 0;
-  bool sawExit = false;
-  int exitStatus = 0;
+  WorkTally got;
   void run() override {
     char *buf = nullptr;
     size_t len = 0;
@@ -76,30 +71,25 @@ struct WorkOp : Op {
     if (buf != nullptr) output.assign(buf, len);
     free(buf);
     if (status == DTRACE_WORKSTATUS_ERROR) fail("processing trace data failed");
-    drops = c->drops;
-    faults = c->faults;
-    messages.swap(c->messages);
-    procsExited = c->procsExited;
-    sawExit = c->sawExit;
-    exitStatus = c->exitStatus;
+    got = std::move(c->tally);
+    c->tally = WorkTally{};
+    c->tally.sawExit = got.sawExit;
+    c->tally.exitStatus = got.exitStatus;
     if (status == DTRACE_WORKSTATUS_DONE) c->stopped = true;
-    c->drops = 0;
-    c->faults = 0;
-    c->procsExited = 0;
   }
   napi_value result(napi_env env) override {
     napi_value o, list;
     napi_create_object(env, &o);
     napi_set_named_property(env, o, "status", heat_str(env, status == DTRACE_WORKSTATUS_DONE ? "done" : "okay"));
     napi_set_named_property(env, o, "output", heat_str(env, output));
-    napi_set_named_property(env, o, "drops", heat_num(env, drops));
-    napi_set_named_property(env, o, "faults", heat_num(env, (double)faults));
-    napi_create_array_with_length(env, messages.size(), &list);
-    for (size_t i = 0; i < messages.size(); i++) napi_set_element(env, list, (uint32_t)i, heat_str(env, messages[i]));
+    napi_set_named_property(env, o, "drops", heat_num(env, got.drops));
+    napi_set_named_property(env, o, "faults", heat_num(env, (double)got.faults));
+    napi_create_array_with_length(env, got.messages.size(), &list);
+    for (size_t i = 0; i < got.messages.size(); i++) napi_set_element(env, list, (uint32_t)i, heat_str(env, got.messages[i]));
     napi_set_named_property(env, o, "messages", list);
-    napi_set_named_property(env, o, "procsExited", heat_num(env, procsExited));
-    napi_set_named_property(env, o, "exited", heat_bool(env, sawExit));
-    napi_set_named_property(env, o, "exitStatus", heat_num(env, exitStatus));
+    napi_set_named_property(env, o, "procsExited", heat_num(env, got.procsExited));
+    napi_set_named_property(env, o, "exited", heat_bool(env, got.sawExit));
+    napi_set_named_property(env, o, "exitStatus", heat_num(env, got.exitStatus));
     return o;
   }
 };
